@@ -1,0 +1,186 @@
+import type { ContainerState } from './container';
+
+/** The bulk actions Stevedore runs. */
+export type OperationKind =
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'kill'
+  | 'pause'
+  | 'unpause'
+  | 'remove';
+
+export const OPERATION_KINDS: readonly OperationKind[] = [
+  'start',
+  'stop',
+  'restart',
+  'kill',
+  'pause',
+  'unpause',
+  'remove',
+];
+
+/**
+ * Where one item stands. `skipped` means the engine needed nothing done (a 304, or a
+ * planner no-op); `rolledBack` means it succeeded and was later put back.
+ */
+export type ItemState =
+  | 'queued'
+  | 'running'
+  | 'succeeded'
+  | 'skipped'
+  | 'failed'
+  | 'cancelled'
+  | 'rolledBack';
+
+export const ITEM_STATES: readonly ItemState[] = [
+  'queued',
+  'running',
+  'succeeded',
+  'skipped',
+  'failed',
+  'cancelled',
+  'rolledBack',
+];
+
+/** Item states that will not change again unless the user retries or rolls back. */
+export const FINAL_ITEM_STATES: ReadonlySet<ItemState> = new Set([
+  'succeeded',
+  'skipped',
+  'failed',
+  'cancelled',
+  'rolledBack',
+]);
+
+/**
+ * Where an operation stands. `guarded` means the failure guard paused it and it waits
+ * for continue, cancel or roll back; `interrupted` means the process died while it ran.
+ */
+export type OperationStatus =
+  | 'queued'
+  | 'running'
+  | 'guarded'
+  | 'rollingBack'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  | 'rolledBack'
+  | 'interrupted';
+
+export const FINAL_OPERATION_STATUSES: ReadonlySet<OperationStatus> = new Set([
+  'completed',
+  'failed',
+  'cancelled',
+  'rolledBack',
+  'interrupted',
+]);
+
+/** A container an operation was asked to act on, as it was when the operation was queued. */
+export interface OperationTarget {
+  readonly id: string;
+  readonly name: string;
+  readonly state: ContainerState;
+  readonly host: string;
+}
+
+/** Options that shape how each item is acted on. */
+export interface OperationOptions {
+  /** Seconds a stop or restart waits for the container before killing it. */
+  readonly graceSeconds?: number;
+  /** Signal for kill, such as "SIGKILL" or "SIGTERM". */
+  readonly signal?: string;
+  /** Remove a running container too (remove only). */
+  readonly force?: boolean;
+  /** Remove the container's anonymous volumes (remove only). */
+  readonly removeVolumes?: boolean;
+  /** A fixed number of requests in flight, or undefined to let the engine decide. */
+  readonly concurrency?: number;
+  /** Fraction of failed items that pauses the operation, from 0 to 1. */
+  readonly failureThreshold?: number;
+}
+
+/** What a caller submits: the targets are fixed now, so later containers are never touched. */
+export interface OperationRequest {
+  readonly kind: OperationKind;
+  readonly targets: readonly OperationTarget[];
+  readonly options?: OperationOptions;
+  /** Higher runs first; 0 is normal. */
+  readonly priority?: number;
+  /** A short human description of how the targets were chosen, for history. */
+  readonly label?: string;
+}
+
+/** An error as it travels in records and messages: plain data, no stack. */
+export interface ErrorInfo {
+  readonly name: string;
+  readonly code: string;
+  readonly message: string;
+  readonly retryable: boolean;
+}
+
+/** One item of an operation: a target and where it stands. */
+export interface ItemRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly host: string;
+  /** State of the container when the operation was queued. */
+  readonly before: ContainerState;
+  readonly state: ItemState;
+  readonly attempts: number;
+  readonly durationMs?: number;
+  readonly error?: ErrorInfo;
+  /** Why it was skipped, when it was. */
+  readonly reason?: string;
+}
+
+/** Counts of items by state. */
+export type ItemCounts = Record<ItemState, number>;
+
+/** An operation as it is stored and shown. */
+export interface OperationRecord {
+  readonly id: string;
+  readonly kind: OperationKind;
+  readonly label?: string;
+  readonly priority: number;
+  readonly options: OperationOptions;
+  readonly status: OperationStatus;
+  readonly createdMs: number;
+  readonly startedMs?: number;
+  readonly endedMs?: number;
+  readonly items: readonly ItemRecord[];
+}
+
+/** Aggregate progress of one operation, sent at most every 100 ms. */
+export interface ProgressSnapshot {
+  readonly operationId: string;
+  readonly kind: OperationKind;
+  readonly status: OperationStatus;
+  readonly priority: number;
+  readonly total: number;
+  readonly counts: ItemCounts;
+  /** Items finished per second over the last few seconds. */
+  readonly ratePerSecond: number;
+  /** Milliseconds until done at the current rate, or undefined when unknown. */
+  readonly etaMs?: number;
+  readonly elapsedMs: number;
+  /** Requests this operation may have in flight now. */
+  readonly concurrency: number;
+  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number };
+  /** Why the operation is paused, when the failure guard holds it. */
+  readonly guardReason?: string;
+  /** Set when the engine stopped answering; cleared when it answers again. */
+  readonly engineProblem?: string;
+}
+
+/** Returns item counts with every state at zero. */
+export function emptyCounts(): ItemCounts {
+  return {
+    queued: 0,
+    running: 0,
+    succeeded: 0,
+    skipped: 0,
+    failed: 0,
+    cancelled: 0,
+    rolledBack: 0,
+  };
+}
