@@ -108,6 +108,19 @@ export interface OperationRequest {
   readonly priority?: number;
   /** A short human description of how the targets were chosen, for history. */
   readonly label?: string;
+  /**
+   * Dependency wave of each target, by index: wave k+1 starts only when wave k is done.
+   * Absent means every target may run at once.
+   */
+  readonly waves?: readonly number[];
+  /** Targets the planner found needed nothing, recorded as skipped with the reason. */
+  readonly skipped?: readonly SkippedTarget[];
+}
+
+/** A target left out of an operation because it needed nothing, and why. */
+export interface SkippedTarget {
+  readonly target: OperationTarget;
+  readonly reason: string;
 }
 
 /** An error as it travels in records and messages: plain data, no stack. */

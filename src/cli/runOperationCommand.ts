@@ -1,0 +1,145 @@
+import { DockerAdapter } from '../engine/docker/dockerAdapter';
+import { resolveEndpoint } from '../engine/docker/resolveEndpoint';
+import { HistoryStore } from '../engine/history/historyStore';
+import { BulkEngine } from '../engine/operation/bulkEngine';
+import { planOperation } from '../engine/planner/plan/planOperation';
+import type { Plan } from '../engine/planner/plan/planTypes';
+import { parseSelector } from '../engine/planner/selector/parseSelector';
+import { SelectorSyntaxError } from '../engine/planner/selector/selectorSyntaxError';
+import type { Logger } from '../engine/util/logger';
+import type { OperationCommand } from './cliArgs';
+import { UsageError } from './cliArgs';
+import { toCliResult } from './cliResult';
+import { defaultHistoryDir } from './defaultHistoryDir';
+import { createProgressReporter } from './progressReporter';
+
+/** What a CLI run needs from its process, so tests can drive it without one. */
+export interface CliIo {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly env: NodeJS.ProcessEnv;
+  /** Aborts when the user presses Ctrl-C once; the operation is then cancelled. */
+  readonly interrupt: AbortSignal;
+  readonly log: Logger;
+}
+
+/** Exit codes of the CLI's contract. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_CANCELLED = 130;
+
+/**
+ * Lists the engine's containers, plans the operation, runs it with a progress display and
+ * prints the result. Returns the exit code.
+ */
+export async function runOperationCommand(cmd: OperationCommand, io: CliIo): Promise<number> {
+  const selector = parseSelectorOrUsage(cmd.select);
+  const adapter = new DockerAdapter({ endpoint: resolveEndpoint({ host: cmd.host, env: io.env }) });
+  const containers = await adapter.list(io.interrupt);
+  const plan = planOperation({
+    containers,
+    kind: cmd.kind,
+    options: operationOptions(cmd),
+    selector,
+    ids: cmd.ids.length > 0 ? cmd.ids : undefined,
+    nowMs: Date.now(),
+  });
+
+  for (const missing of plan.missing) {
+    io.stderr.write(`No single container matches "${missing}"\n`);
+  }
+  for (const warning of plan.warnings) io.stderr.write(`Warning: ${warning}\n`);
+  if (cmd.dryRun) {
+    printPlan(plan, cmd, io);
+    return EXIT_OK;
+  }
+
+  const history = new HistoryStore(cmd.historyDir ?? defaultHistoryDir(io.env), { log: io.log });
+  const engine = new BulkEngine({ adapters: [adapter], history, log: io.log });
+  for (const warning of await engine.loadHistory()) io.stderr.write(`Warning: ${warning}\n`);
+
+  const reporter = createProgressReporter(io.stderr, cmd.json);
+  engine.onProgress((snapshot) => reporter.update(snapshot));
+  const handle = engine.submit({
+    kind: cmd.kind,
+    targets: plan.targets,
+    waves: plan.waves,
+    skipped: plan.skipped,
+    options: operationOptions(cmd),
+    label: cmd.select ?? cmd.ids.join(' '),
+  });
+  const onInterrupt = (): void => engine.cancel(handle.id);
+  io.interrupt.addEventListener('abort', onInterrupt, { once: true });
+
+  let record;
+  try {
+    record = await handle.done;
+  } finally {
+    io.interrupt.removeEventListener('abort', onInterrupt);
+    reporter.stop();
+    await engine.dispose();
+  }
+
+  const result = toCliResult(record);
+  if (cmd.json) {
+    io.stdout.write(JSON.stringify(result) + '\n');
+  } else {
+    printSummary(result, io);
+  }
+  if (io.interrupt.aborted) return EXIT_CANCELLED;
+  return result.failed > 0 || plan.missing.length > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+function parseSelectorOrUsage(text: string | undefined) {
+  if (text === undefined) return undefined;
+  try {
+    return parseSelector(text);
+  } catch (error) {
+    if (error instanceof SelectorSyntaxError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function operationOptions(cmd: OperationCommand) {
+  return {
+    graceSeconds: cmd.graceSeconds,
+    signal: cmd.signal,
+    force: cmd.force,
+    concurrency: cmd.concurrency,
+  };
+}
+
+function printPlan(plan: Plan, cmd: OperationCommand, io: CliIo): void {
+  if (cmd.json) {
+    const { targets, skipped, ...rest } = plan;
+    const summary = {
+      ...rest,
+      targets: targets.map((t) => ({ id: t.id, name: t.name, state: t.state, host: t.host })),
+      skipped: skipped.map((s) => ({ id: s.target.id, name: s.target.name, reason: s.reason })),
+    };
+    io.stdout.write(JSON.stringify(summary) + '\n');
+    return;
+  }
+  io.stdout.write(`Would ${plan.kind} ${plan.targets.length} containers`);
+  io.stdout.write(plan.skipped.length ? ` (${plan.skipped.length} skipped)\n` : '\n');
+  if (plan.sample.length) io.stdout.write(`  e.g. ${plan.sample.join(', ')}\n`);
+  const reasons = new Map<string, number>();
+  for (const s of plan.skipped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
+  for (const [reason, n] of reasons) io.stdout.write(`  skipped ${n}: ${reason}\n`);
+  if (plan.estimate) {
+    io.stdout.write(`  estimated ${Math.round(plan.estimate.durationMs / 1000)} s ` +
+      `(${plan.estimate.basis})\n`);
+  }
+}
+
+function printSummary(result: ReturnType<typeof toCliResult>, io: CliIo): void {
+  io.stdout.write(
+    `${result.kind}: ${result.succeeded} succeeded, ${result.skipped} skipped, ` +
+      `${result.failed} failed, ${result.cancelled} cancelled of ${result.total} ` +
+      `in ${(result.durationMs / 1000).toFixed(1)} s (operation ${result.id})\n`,
+  );
+  for (const item of result.items.filter((i) => i.outcome === 'failed').slice(0, 20)) {
+    io.stdout.write(`  ${item.name}: ${item.error?.message ?? 'failed'}\n`);
+  }
+}

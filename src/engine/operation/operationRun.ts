@@ -1,0 +1,631 @@
+import type { ContainerEngine } from '../docker/containerEngine';
+import {
+  ConflictError,
+  EngineError,
+  isEngineDown,
+  NotFoundError,
+  NotModifiedError,
+  toErrorInfo,
+} from '../docker/engineErrors';
+import type {
+  ItemRecord,
+  ItemState,
+  OperationKind,
+  OperationOptions,
+  OperationRecord,
+  OperationStatus,
+  ProgressSnapshot,
+} from '../model/operation';
+import { emptyCounts, FINAL_OPERATION_STATUSES } from '../model/operation';
+import type { ConcurrencyLimiter } from '../queue/concurrencyLimiter';
+import type { EngineQueue } from '../queue/engineQueue';
+import { LatencyReservoir } from '../progress/latencyReservoir';
+import { RateWindow } from '../progress/rateWindow';
+import { isAbortError, sleep } from '../util/abort';
+import type { Logger } from '../util/logger';
+import { Wakeup } from '../util/wakeup';
+import type { EngineHealth } from './engineHealth';
+import { FailureGuard, type FailureGuardOptions } from './failureGuard';
+import { performStep, rollbackSteps, showsDone, type ActionStep } from './itemActions';
+import { type OperationItem, toItemRecord } from './operationItem';
+import { backoffDelay, type RetryPolicy } from './retryPolicy';
+
+/** What the failure guard asks the user to choose. */
+export type GuardDecision = 'continue' | 'cancel' | 'rollback';
+
+/** Everything a run needs from the engine around it, for one engine host per item. */
+export interface RunContext {
+  adapterFor(host: string): ContainerEngine;
+  queueFor(host: string): EngineQueue;
+  healthFor(host: string): EngineHealth;
+  limiterFor(host: string, kind: OperationKind, options: OperationOptions): ConcurrencyLimiter;
+  readonly retry: RetryPolicy;
+  readonly guard: FailureGuardOptions;
+  /** Aborts every request of every operation: the engine is being disposed. */
+  readonly lifetime: AbortSignal;
+  readonly log: Logger;
+  onItem(run: OperationRun, item: ItemRecord): void;
+  onStatus(run: OperationRun): void;
+  onProgress(snapshot: ProgressSnapshot): void;
+}
+
+/** The operation's phase decides which action each item gets. */
+type Phase = 'forward' | 'rollback';
+
+/** How one attempt ended, before retries are considered. */
+type AttemptOutcome = 'succeeded' | 'skipped';
+
+const SNAPSHOT_INTERVAL_MS = 100;
+
+/**
+ * One bulk operation: its items, its state machine and its dispatch loop. Items go to the
+ * engine through the host's shared queue, at most `limiter.limit` of this operation's at a
+ * time, wave by wave. Cancelling stops dispatch at once; requests already sent finish and
+ * report what the engine really did, because the Engine API cannot take back a stop or a
+ * start it has begun.
+ */
+export class OperationRun {
+  readonly items: OperationItem[];
+  private readonly byId = new Map<string, OperationItem>();
+  private readonly counts = emptyCounts();
+  private statusValue: OperationStatus;
+  private priorityValue: number;
+  private startedMs: number | undefined;
+  private endedMs: number | undefined;
+  private phaseStartedMs = 0;
+  private cancelRequested = false;
+  private guardReason: string | undefined;
+  private decision: GuardDecision | undefined;
+  private readonly guard: FailureGuard;
+  private readonly wakeup = new Wakeup();
+  private readonly limiters = new Map<string, ConcurrencyLimiter>();
+  private readonly inFlightByHost = new Map<string, number>();
+  private readonly latency = new LatencyReservoir();
+  private readonly rate = new RateWindow();
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  private dirty = false;
+  private active: Promise<void> | undefined;
+  private phase: Phase = 'forward';
+
+  constructor(
+    readonly id: string,
+    readonly kind: OperationKind,
+    readonly options: OperationOptions,
+    readonly label: string | undefined,
+    readonly createdMs: number,
+    items: OperationItem[],
+    priority: number,
+    status: OperationStatus,
+    private readonly context: RunContext,
+  ) {
+    this.items = items;
+    this.priorityValue = priority;
+    this.statusValue = status;
+    for (const item of items) {
+      this.byId.set(item.id, item);
+      this.counts[item.state] += 1;
+    }
+    this.guard = new FailureGuard({
+      ...context.guard,
+      threshold: options.failureThreshold ?? context.guard.threshold,
+    });
+  }
+
+  get status(): OperationStatus {
+    return this.statusValue;
+  }
+
+  get priority(): number {
+    return this.priorityValue;
+  }
+
+  get isActive(): boolean {
+    return this.active !== undefined;
+  }
+
+  /** Items still waiting or in flight. */
+  get remaining(): number {
+    return this.counts.queued + this.counts.running;
+  }
+
+  /** Resolves when the current phase, if any, has ended. */
+  async settled(): Promise<void> {
+    while (this.active) await this.active;
+  }
+
+  /** Start, end and priority, cheaply, for status records. */
+  times(): { startedMs?: number; endedMs?: number; priority: number } {
+    return { startedMs: this.startedMs, endedMs: this.endedMs, priority: this.priorityValue };
+  }
+
+  item(id: string): OperationItem | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Runs the items that are queued; resolves when none is left to run. */
+  start(): Promise<void> {
+    return this.launch('forward', this.items.filter((i) => i.state === 'queued'));
+  }
+
+  /**
+   * Stops dispatching and marks every item not yet sent as cancelled, at once. Items in
+   * flight finish with their real outcome. Also answers a waiting failure guard.
+   */
+  cancel(): void {
+    if (FINAL_OPERATION_STATUSES.has(this.statusValue) && !this.active) return;
+    this.cancelRequested = true;
+    // A cancelled rollback leaves the items it did not reach as they were: succeeded.
+    const unsent: ItemState = this.phase === 'rollback' ? 'succeeded' : 'cancelled';
+    for (const item of this.items) {
+      if (item.state === 'queued') {
+        this.setState(item, unsent);
+      }
+    }
+    this.wakeup.notify();
+  }
+
+  /** Answers the failure guard while it holds the operation. */
+  decide(decision: GuardDecision): void {
+    if (this.statusValue !== 'guarded') {
+      throw new Error(`Operation ${this.id} is not waiting for a decision`);
+    }
+    this.decision = decision;
+    if (decision !== 'continue') {
+      this.cancel();
+    }
+    this.wakeup.notify();
+  }
+
+  /** Changes the priority; requests not yet sent use it. */
+  setPriority(priority: number): void {
+    this.priorityValue = priority;
+    this.markDirty();
+  }
+
+  /** Puts every succeeded item back to the state it had; resolves when done. */
+  async rollback(): Promise<void> {
+    await this.active;
+    const targets = this.items.filter((i) => i.state === 'succeeded');
+    for (const item of targets) {
+      this.setState(item, 'queued');
+    }
+    await this.launch('rollback', targets);
+  }
+
+  /** Runs failed items again (or the given failed or cancelled ones). */
+  async retry(itemIds?: readonly string[]): Promise<void> {
+    await this.active;
+    const wanted = itemIds ? new Set(itemIds) : undefined;
+    const targets = this.items.filter((i) =>
+      wanted ? wanted.has(i.id) && (i.state === 'failed' || i.state === 'cancelled')
+        : i.state === 'failed',
+    );
+    for (const item of targets) {
+      item.error = undefined;
+      this.setState(item, 'queued');
+    }
+    await this.launch('forward', targets);
+  }
+
+  /**
+   * Runs the items an interrupted operation left unfinished. Items that were in flight
+   * when the process died may have been acted on, so they are checked first.
+   */
+  async resume(): Promise<void> {
+    await this.active;
+    const targets = this.items.filter((i) => i.state === 'queued' || i.state === 'running');
+    for (const item of targets) {
+      if (item.state === 'running') {
+        item.uncertain = true;
+      }
+      this.setState(item, 'queued');
+    }
+    await this.launch('forward', targets);
+  }
+
+  /** The aggregate view the UI shows, at most every 100 ms while running. */
+  snapshot(nowMs = Date.now()): ProgressSnapshot {
+    const rate = this.rate.perSecond(nowMs);
+    const remaining = this.remaining;
+    const start = this.startedMs ?? nowMs;
+    return {
+      operationId: this.id,
+      kind: this.kind,
+      status: this.statusValue,
+      priority: this.priorityValue,
+      total: this.items.length,
+      counts: { ...this.counts },
+      ratePerSecond: Math.round(rate * 10) / 10,
+      etaMs: remaining === 0 ? 0 : rate > 0 ? Math.round((remaining / rate) * 1000) : undefined,
+      elapsedMs: (this.endedMs ?? nowMs) - start,
+      concurrency: this.currentLimit(),
+      latencyMs: this.latency.percentiles(),
+      guardReason: this.guardReason,
+      engineProblem: this.engineProblem(),
+    };
+  }
+
+  /** The operation as plain data, for history and callers. */
+  toRecord(): OperationRecord {
+    return {
+      id: this.id,
+      kind: this.kind,
+      label: this.label,
+      priority: this.priorityValue,
+      options: this.options,
+      status: this.statusValue,
+      createdMs: this.createdMs,
+      startedMs: this.startedMs,
+      endedMs: this.endedMs,
+      items: this.items.map(toItemRecord),
+    };
+  }
+
+  private launch(phase: Phase, targets: OperationItem[]): Promise<void> {
+    const run = this.execute(phase, targets).finally(() => {
+      this.active = undefined;
+    });
+    this.active = run;
+    return run;
+  }
+
+  private async execute(phase: Phase, targets: OperationItem[]): Promise<void> {
+    this.phase = phase;
+    this.cancelRequested = false;
+    this.decision = undefined;
+    this.guard.rearm(this.finished(), this.counts.failed);
+    this.rate.reset();
+    this.phaseStartedMs = Date.now();
+    this.startedMs ??= this.phaseStartedMs;
+    this.endedMs = undefined;
+    this.setStatus(phase === 'rollback' ? 'rollingBack' : targets.length ? 'queued' : 'running');
+    this.startSnapshots();
+
+    try {
+      for (const wave of groupByWave(targets)) {
+        await this.dispatchWave(phase, wave);
+        if (this.cancelRequested) break;
+      }
+    } finally {
+      this.stopSnapshots();
+    }
+
+    if (this.decision === 'rollback' && phase === 'forward') {
+      this.finish('cancelled');
+      await this.launch('rollback', this.requeueSucceeded());
+      return;
+    }
+    this.finish(this.finalStatus(phase));
+  }
+
+  private requeueSucceeded(): OperationItem[] {
+    const targets = this.items.filter((i) => i.state === 'succeeded');
+    for (const item of targets) {
+      this.setState(item, 'queued');
+    }
+    return targets;
+  }
+
+  private finalStatus(phase: Phase): OperationStatus {
+    if (phase === 'rollback') return 'rolledBack';
+    if (this.cancelRequested) return 'cancelled';
+    return this.counts.failed > 0 ? 'failed' : 'completed';
+  }
+
+  private finish(status: OperationStatus): void {
+    this.endedMs = Date.now();
+    this.setStatus(status);
+    this.context.onProgress(this.snapshot());
+  }
+
+  private async dispatchWave(phase: Phase, wave: OperationItem[]): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    for (const item of wave) {
+      if (item.state !== 'queued') continue;
+      const ready = await this.waitForSlot(item.host);
+      if (!ready) break;
+
+      const task = this.runItem(phase, item).finally(() => {
+        inFlight.delete(task);
+        this.inFlightByHost.set(item.host, (this.inFlightByHost.get(item.host) ?? 1) - 1);
+        this.wakeup.notify();
+      });
+      inFlight.add(task);
+      this.inFlightByHost.set(item.host, (this.inFlightByHost.get(item.host) ?? 0) + 1);
+    }
+    await Promise.all(inFlight);
+  }
+
+  /**
+   * Waits until this operation may send one more request to `host`: below its limit, not
+   * held by the failure guard, and the engine answering. False when cancelled meanwhile.
+   */
+  private async waitForSlot(host: string): Promise<boolean> {
+    for (;;) {
+      if (this.cancelRequested || this.context.lifetime.aborted) return false;
+
+      const reason = this.guardReason ?? this.checkGuard();
+      if (reason) {
+        await this.holdForDecision(reason);
+        continue;
+      }
+
+      const health = this.context.healthFor(host);
+      if (health.isDown && !health.hasGivenUp) {
+        this.markDirty();
+        await Promise.race([this.wakeup.wait(), sleep(250, this.context.lifetime)]).catch(
+          () => undefined,
+        );
+        continue;
+      }
+
+      const limit = this.limiterOf(host).limit;
+      if ((this.inFlightByHost.get(host) ?? 0) < limit) return true;
+      await this.wakeup.wait();
+    }
+  }
+
+  private checkGuard(): string | undefined {
+    return this.guard.check(this.finished(), this.counts.failed);
+  }
+
+  private async holdForDecision(reason: string): Promise<void> {
+    this.guardReason = reason;
+    this.setStatus('guarded');
+    this.context.log.warn(`Operation ${this.id} paused by the failure guard: ${reason}`);
+    this.context.onProgress(this.snapshot());
+
+    while (this.decision === undefined && !this.context.lifetime.aborted) {
+      await Promise.race([this.wakeup.wait(), sleep(1000, this.context.lifetime)]).catch(
+        () => undefined,
+      );
+    }
+
+    const decision = this.decision;
+    this.guardReason = undefined;
+    if (decision === 'continue') {
+      this.decision = undefined;
+      this.guard.rearm(this.finished(), this.counts.failed);
+      this.setStatus('running');
+    }
+  }
+
+  /** Runs one item to a final state, with retries for transient failures. */
+  private async runItem(phase: Phase, item: OperationItem): Promise<void> {
+    const host = item.host;
+    const began = Date.now();
+    this.setState(item, 'running');
+    if (this.statusValue === 'queued') this.setStatus('running');
+
+    for (;;) {
+      item.attempts += 1;
+      const sentAt = Date.now();
+      const inFlight = this.inFlightByHost.get(host) ?? 0;
+      try {
+        const outcome = await this.context.queueFor(host).run(
+          (signal) => this.attempt(phase, item, signal),
+          this.priorityValue,
+          this.context.lifetime,
+        );
+        this.recordSample(host, sentAt, true, false, inFlight);
+        this.complete(item, phase === 'rollback' ? 'rolledBack' : outcome, began);
+        return;
+      } catch (error) {
+        const down = isEngineDown(error);
+        const answered = !down && !(error instanceof EngineError && error.code === 'SERVER');
+        this.recordSample(host, sentAt, answered, down, inFlight);
+        if (down) item.uncertain = true;
+
+        if (this.context.lifetime.aborted || isAbortError(error)) {
+          this.complete(item, 'cancelled', began);
+          return;
+        }
+        const retryable = error instanceof EngineError && error.retryable;
+        if (!retryable || item.attempts > this.context.retry.retries) {
+          this.fail(item, phase, error, began);
+          return;
+        }
+        if (!(await this.waitBeforeRetry(item, error))) {
+          this.fail(item, phase, error, began);
+          return;
+        }
+      }
+    }
+  }
+
+  private async waitBeforeRetry(item: OperationItem, error: unknown): Promise<boolean> {
+    try {
+      if (isEngineDown(error)) {
+        const health = this.context.healthFor(item.host);
+        health.reportDown(error as Error);
+        this.markDirty();
+        await health.waitUntilUp(this.context.lifetime);
+        // The outage was not this item's fault; do not spend its retries on it.
+        item.attempts = Math.max(0, item.attempts - 1);
+        return true;
+      }
+      await sleep(backoffDelay(this.context.retry, item.attempts), this.context.lifetime);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** One request (or two, for rollbacks that restore a pause) for one item. */
+  private async attempt(
+    phase: Phase,
+    item: OperationItem,
+    signal: AbortSignal,
+  ): Promise<AttemptOutcome> {
+    const adapter = this.context.adapterFor(item.host);
+    if (phase === 'rollback') {
+      for (const step of rollbackSteps(this.kind, item.before)) {
+        await this.tolerate(adapter, step, item, signal);
+      }
+      return 'succeeded';
+    }
+
+    if (item.uncertain && (await this.alreadyDone(adapter, item, signal))) {
+      return 'succeeded';
+    }
+    try {
+      await performStep(adapter, this.kind, item.id, this.options, signal);
+      return 'succeeded';
+    } catch (error) {
+      if (error instanceof NotModifiedError) {
+        // After a lost answer, a 304 means our own earlier request did the work.
+        if (item.uncertain) return 'succeeded';
+        item.reason = 'already in the requested state';
+        return 'skipped';
+      }
+      throw error;
+    }
+  }
+
+  /** Runs a rollback step, treating "already there" answers as success. */
+  private async tolerate(
+    adapter: ContainerEngine,
+    step: ActionStep,
+    item: OperationItem,
+    signal: AbortSignal,
+  ): Promise<void> {
+    try {
+      await performStep(adapter, step, item.id, this.options, signal);
+    } catch (error) {
+      if (error instanceof NotModifiedError) return;
+      if (error instanceof ConflictError && (await this.alreadyIn(adapter, item, step, signal))) {
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private async alreadyIn(
+    adapter: ContainerEngine,
+    item: OperationItem,
+    step: ActionStep,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const inspected = await adapter.inspect(item.id, signal);
+    return showsDone(step, inspected.state);
+  }
+
+  private async alreadyDone(
+    adapter: ContainerEngine,
+    item: OperationItem,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    try {
+      const inspected = await adapter.inspect(item.id, signal);
+      return showsDone(this.kind, inspected.state);
+    } catch (error) {
+      if (error instanceof NotFoundError) return showsDone(this.kind, undefined);
+      throw error;
+    }
+  }
+
+  private fail(item: OperationItem, phase: Phase, error: unknown, began: number): void {
+    const info = toErrorInfo(error);
+    item.error = phase === 'rollback'
+      ? { ...info, message: `Rollback failed: ${info.message}` }
+      : info;
+    this.context.log.warn(`${this.kind} ${item.name} failed: ${item.error.message}`);
+    this.complete(item, 'failed', began);
+  }
+
+  private complete(item: OperationItem, state: ItemState, began: number): void {
+    const now = Date.now();
+    item.durationMs = now - began;
+    item.uncertain = false;
+    if (state !== 'cancelled') {
+      this.latency.add(item.durationMs);
+      this.rate.add(now);
+    }
+    this.setState(item, state);
+  }
+
+  private recordSample(
+    host: string,
+    sentAt: number,
+    ok: boolean,
+    overloaded: boolean,
+    inFlight: number,
+  ): void {
+    const latencyMs = Date.now() - sentAt;
+    this.limiterOf(host).record({ latencyMs, ok, overloaded, inFlight });
+  }
+
+  private limiterOf(host: string): ConcurrencyLimiter {
+    let limiter = this.limiters.get(host);
+    if (!limiter) {
+      limiter = this.context.limiterFor(host, this.kind, this.options);
+      this.limiters.set(host, limiter);
+    }
+    return limiter;
+  }
+
+  private currentLimit(): number {
+    let total = 0;
+    for (const limiter of this.limiters.values()) total += limiter.limit;
+    return total;
+  }
+
+  private engineProblem(): string | undefined {
+    const hosts = new Set(this.items.map((i) => i.host));
+    for (const host of hosts) {
+      const problem = this.context.healthFor(host).problem;
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+
+  private finished(): number {
+    return this.items.length - this.counts.queued - this.counts.running;
+  }
+
+  private setState(item: OperationItem, state: ItemState): void {
+    if (item.state === state) return;
+    this.counts[item.state] -= 1;
+    this.counts[state] += 1;
+    item.state = state;
+    if (state === 'queued') item.reason = undefined;
+    this.markDirty();
+    this.context.onItem(this, toItemRecord(item));
+  }
+
+  private setStatus(status: OperationStatus): void {
+    if (this.statusValue === status) return;
+    this.statusValue = status;
+    this.markDirty();
+    this.context.onStatus(this);
+  }
+
+  private markDirty(): void {
+    this.dirty = true;
+  }
+
+  private startSnapshots(): void {
+    this.stopSnapshots();
+    this.snapshotTimer = setInterval(() => {
+      if (!this.dirty) return;
+      this.dirty = false;
+      this.context.onProgress(this.snapshot());
+    }, SNAPSHOT_INTERVAL_MS);
+    this.snapshotTimer.unref?.();
+  }
+
+  private stopSnapshots(): void {
+    if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+    this.snapshotTimer = undefined;
+  }
+}
+
+function groupByWave(items: OperationItem[]): OperationItem[][] {
+  const waves = new Map<number, OperationItem[]>();
+  for (const item of items) {
+    const list = waves.get(item.wave);
+    if (list) list.push(item);
+    else waves.set(item.wave, [item]);
+  }
+  return [...waves.entries()].sort((a, b) => a[0] - b[0]).map(([, list]) => list);
+}
