@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { EngineError } from '../engine/docker/engineErrors';
 import { EndpointError } from '../engine/docker/resolveEndpoint';
+import { SELECTOR_HELP } from '../engine/planner/selector/selectorHelp';
 import type { Logger } from '../engine/util/logger';
 import { parseCliArgs, USAGE, UsageError } from './cliArgs';
 import { runHistoryCommand } from './runHistoryCommand';
@@ -31,7 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const cmd = parseCliArgs(argv);
     if (cmd.command === 'help') {
-      process.stdout.write(USAGE + '\n');
+      process.stdout.write(`${USAGE}\n\nSelectors (--select):\n${SELECTOR_HELP}\n`);
       return 0;
     }
     return cmd.command === 'history'
