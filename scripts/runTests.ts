@@ -116,7 +116,8 @@ async function main(): Promise<number> {
   }
 
   process.stdout.write(`\n=== summary ===\n${summary.join('\n')}\n`);
-  process.stdout.write(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+  const { passed, failed, skipped } = total;
+  process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   return total.failed > 0 ? 1 : 0;
 }
 

@@ -115,7 +115,9 @@ function parseConcurrency(value: string | undefined): number | undefined {
   if (value === undefined || value === 'auto') return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 256) {
-    throw new UsageError(`Expected --concurrency to be auto or a whole number 1-256, got "${value}"`);
+    throw new UsageError(
+      `Expected --concurrency to be auto or a whole number 1-256, got "${value}"`,
+    );
   }
   return n;
 }

@@ -1,4 +1,9 @@
-import type { ErrorInfo, ItemState, OperationKind, OperationRecord } from '../engine/model/operation';
+import type {
+  ErrorInfo,
+  ItemState,
+  OperationKind,
+  OperationRecord,
+} from '../engine/model/operation';
 
 /** The one JSON object `--json` prints when an operation ends. */
 export interface CliResult {
