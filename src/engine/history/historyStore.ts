@@ -243,10 +243,14 @@ export class HistoryStore {
     const budget = this.maxBytes / 2;
     const kept: string[] = [];
     let bytes = 0;
+    let full = false;
     for (const record of this.list()) {
       const line = serialize({ v: 1, t: 'op', op: record });
       const unfinished = !FINAL_OPERATION_STATUSES.has(record.status);
-      if (bytes + line.length > budget && !unfinished && kept.length > 0) continue;
+      // Once one operation does not fit, no older finished one is kept either, even a small
+      // one that would: the history keeps its newest stretch, without holes.
+      full ||= bytes + Buffer.byteLength(line) > budget && kept.length > 0;
+      if (full && !unfinished) continue;
       kept.push(line);
       bytes += Buffer.byteLength(line);
     }

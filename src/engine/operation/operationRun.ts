@@ -21,7 +21,7 @@ import type { ConcurrencyLimiter } from '../queue/concurrencyLimiter';
 import type { EngineQueue } from '../queue/engineQueue';
 import { LatencyReservoir } from '../progress/latencyReservoir';
 import { RateWindow } from '../progress/rateWindow';
-import { isAbortError, sleep } from '../util/abort';
+import { AbortError, isAbortError, sleep } from '../util/abort';
 import type { Logger } from '../util/logger';
 import { Wakeup } from '../util/wakeup';
 import type { EngineHealth } from './engineHealth';
@@ -80,6 +80,11 @@ export class OperationRun {
   private readonly wakeup = new Wakeup();
   private readonly limiters = new Map<string, ConcurrencyLimiter>();
   private readonly inFlightByHost = new Map<string, number>();
+  /**
+   * Items with no request at the engine whose earlier answers all said "not done": waiting
+   * for a slot in the host's queue or for a retry. `cancel` withdraws them through these.
+   */
+  private readonly unsent = new Map<OperationItem, AbortController>();
   private readonly latency = new LatencyReservoir();
   private readonly rate = new RateWindow();
   private snapshotTimer: NodeJS.Timeout | undefined;
@@ -148,8 +153,10 @@ export class OperationRun {
   }
 
   /**
-   * Stops dispatching and marks every item not yet sent as cancelled, at once. Items in
-   * flight finish with their real outcome. Also answers a waiting failure guard.
+   * Stops dispatching and marks every item not yet sent as cancelled, at once: those not
+   * dispatched, those waiting in the host's queue and those waiting for a retry. Items in
+   * flight, and items whose last answer was lost (the engine may have acted), finish with
+   * their real outcome. Also answers a waiting failure guard.
    */
   cancel(): void {
     if (FINAL_OPERATION_STATUSES.has(this.statusValue) && !this.active) return;
@@ -161,6 +168,11 @@ export class OperationRun {
         this.setState(item, unsent);
       }
     }
+    for (const [item, withdraw] of this.unsent) {
+      this.setState(item, unsent);
+      withdraw.abort(new AbortError('Cancelled before it was sent'));
+    }
+    this.unsent.clear();
     this.wakeup.notify();
   }
 
@@ -392,8 +404,30 @@ export class OperationRun {
 
   /** Runs one item to a final state, with retries for transient failures. */
   private async runItem(phase: Phase, item: OperationItem): Promise<void> {
+    // Aborted by `cancel` only while nothing is at the engine for the item (the queue races
+    // a running task against it), and by disposal, which aborts requests in flight too.
+    const withdraw = new AbortController();
+    const lifetime = this.context.lifetime;
+    const onEnd = (): void => withdraw.abort(lifetime.reason);
+    if (lifetime.aborted) onEnd();
+    lifetime.addEventListener('abort', onEnd, { once: true });
+    try {
+      await this.runAttempts(phase, item, withdraw);
+    } finally {
+      this.unsent.delete(item);
+      lifetime.removeEventListener('abort', onEnd);
+    }
+  }
+
+  private async runAttempts(
+    phase: Phase,
+    item: OperationItem,
+    withdraw: AbortController,
+  ): Promise<void> {
     const host = item.host;
     const began = Date.now();
+    // Retries are counted per run, so a user's retry gets the whole budget again.
+    const firstAttempt = item.attempts;
     this.setState(item, 'running');
     if (this.statusValue === 'queued') this.setStatus('running');
 
@@ -401,16 +435,22 @@ export class OperationRun {
       item.attempts += 1;
       const sentAt = Date.now();
       const inFlight = this.inFlightByHost.get(host) ?? 0;
+      if (!item.uncertain) this.unsent.set(item, withdraw);
       try {
         const outcome = await this.context.queueFor(host).run(
-          (signal) => this.attempt(phase, item, signal),
+          (signal) => {
+            this.unsent.delete(item);
+            return this.attempt(phase, item, signal);
+          },
           this.priorityValue,
-          this.context.lifetime,
+          withdraw.signal,
         );
         this.recordSample(host, sentAt, true, false, inFlight);
         this.complete(item, phase === 'rollback' ? 'rolledBack' : outcome, began);
         return;
       } catch (error) {
+        // `cancel` withdrew it before it was sent and has already set its final state.
+        if (item.state !== 'running') return;
         const down = isEngineDown(error);
         const answered = !down && !(error instanceof EngineError && error.code === 'SERVER');
         this.recordSample(host, sentAt, answered, down, inFlight);
@@ -421,11 +461,14 @@ export class OperationRun {
           return;
         }
         const retryable = error instanceof EngineError && error.retryable;
-        if (!retryable || item.attempts > this.context.retry.retries) {
+        if (!retryable || item.attempts - firstAttempt > this.context.retry.retries) {
           this.fail(item, phase, error, began);
           return;
         }
-        if (!(await this.waitBeforeRetry(item, error))) {
+        if (!item.uncertain) this.unsent.set(item, withdraw);
+        const retry = item.attempts - firstAttempt;
+        if (!(await this.waitBeforeRetry(item, error, retry, withdraw.signal))) {
+          if (item.state !== 'running') return;
           this.fail(item, phase, error, began);
           return;
         }
@@ -433,18 +476,23 @@ export class OperationRun {
     }
   }
 
-  private async waitBeforeRetry(item: OperationItem, error: unknown): Promise<boolean> {
+  private async waitBeforeRetry(
+    item: OperationItem,
+    error: unknown,
+    retry: number,
+    signal: AbortSignal,
+  ): Promise<boolean> {
     try {
       if (isEngineDown(error)) {
         const health = this.context.healthFor(item.host);
         health.reportDown(error as Error);
         this.markDirty();
-        await health.waitUntilUp(this.context.lifetime);
+        await health.waitUntilUp(signal);
         // The outage was not this item's fault; do not spend its retries on it.
         item.attempts = Math.max(0, item.attempts - 1);
         return true;
       }
-      await sleep(backoffDelay(this.context.retry, item.attempts), this.context.lifetime);
+      await sleep(backoffDelay(this.context.retry, retry), signal);
       return true;
     } catch {
       return false;

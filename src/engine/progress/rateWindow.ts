@@ -5,7 +5,8 @@
  */
 export class RateWindow {
   private readonly buckets: number[];
-  private bucketStart = 0;
+  /** The second the head bucket counts; undefined until the first call, since 0 is valid. */
+  private bucketStart: number | undefined;
   private head = 0;
   private firstMs: number | undefined;
 
@@ -38,7 +39,7 @@ export class RateWindow {
 
   private advance(nowMs: number): void {
     const second = Math.floor(nowMs / 1000);
-    if (this.bucketStart === 0) {
+    if (this.bucketStart === undefined) {
       this.bucketStart = second;
       return;
     }

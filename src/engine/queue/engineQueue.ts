@@ -1,5 +1,6 @@
 import PQueue from 'p-queue';
 
+import { AbortError, isAbortError } from '../util/abort';
 import { DEFAULT_HOST_CAP } from './concurrencyDefaults';
 
 /**
@@ -28,11 +29,19 @@ export class EngineQueue {
    * Runs `task` when a slot is free, higher `priority` first. An aborted `signal` removes a
    * waiting task at once (rejecting with an AbortError) and is passed to a running one.
    */
-  run<T>(task: (signal: AbortSignal) => Promise<T>, priority: number, signal: AbortSignal) {
-    return this.queue.add(({ signal: s }) => task(s ?? signal), {
-      priority,
-      signal,
-    }) as Promise<T>;
+  run<T>(
+    task: (signal: AbortSignal) => Promise<T>,
+    priority: number,
+    signal: AbortSignal,
+  ): Promise<T> {
+    const added = this.queue.add(({ signal: s }) => task(s ?? signal), { priority, signal });
+    return (added as Promise<T>).catch((error: unknown) => {
+      // p-queue rejects with the signal's reason, which can be any value; callers test for
+      // an abort by name, so a reason such as "shutting down" must not read as a failure.
+      throw signal.aborted && error === signal.reason && !isAbortError(error)
+        ? new AbortError(undefined, { cause: error })
+        : error;
+    });
   }
 
   /** Resolves when nothing is waiting or running. */
