@@ -144,7 +144,9 @@ export function toEngineError(
   const message = `${what}: ${engineMessage}`;
 
   if (status !== undefined) {
-    if (status === 304) return new NotModifiedError(message, { cause: error });
+    if (status === 304 || alreadyThere(what, status, engineMessage)) {
+      return new NotModifiedError(message, { cause: error });
+    }
     if (status === 404) return new NotFoundError(message, { cause: error });
     if (status === 409) return new ConflictError(message, { cause: error });
     if (status === 400) {
@@ -188,6 +190,20 @@ function abortFrom(error: unknown): Error {
   const abort = new Error('The operation was aborted', { cause: error });
   abort.name = 'AbortError';
   return abort;
+}
+
+/**
+ * Docker answers some "nothing to do" cases with an error instead of 304: pause of a paused
+ * container (409), unpause of one that is not paused (500), kill of one that is not running
+ * (409). Read as errors they would be retried or failed although the container already is
+ * where the user wanted it.
+ */
+function alreadyThere(what: string, status: number, message: string): boolean {
+  const verb = what.split(' ', 1)[0];
+  if (verb === 'pause') return status === 409 && /is already paused/i.test(message);
+  if (verb === 'unpause') return status === 500 && /is not paused/i.test(message);
+  if (verb === 'kill') return status === 409 && /is not running/i.test(message);
+  return false;
 }
 
 /** Docker puts its own words in the JSON body; prefer them over docker-modem's summary. */

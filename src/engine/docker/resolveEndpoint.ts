@@ -100,17 +100,17 @@ export function parseEndpoint(
     throw new EndpointError(`Expected unix://, tcp:// or ssh:// in "${url}"`);
   }
 
+  // As the docker CLI does: TLS when verification is asked for or the scheme says so;
+  // DOCKER_CERT_PATH alone only says where the files are.
   const wantsTls = tlsOptions.tlsVerify === true || parsed.protocol === 'https:';
-  const tls = wantsTls || tlsOptions.certPath
-    ? readTls(tlsOptions.certPath, tlsOptions.tlsVerify !== false)
-    : undefined;
+  const tls = wantsTls ? readTls(tlsOptions.certPath, tlsOptions.tlsVerify !== false) : undefined;
   const port = parsed.port ? Number(parsed.port) : tls ? 2376 : 2375;
   return { kind: 'tcp', host: parsed.hostname, port, tls, label: url };
 }
 
+/** The docker CLI turns verification on for any non-empty DOCKER_TLS_VERIFY, "0" too. */
 function parseTlsVerify(value: string | undefined): boolean | undefined {
-  if (value === undefined || value === '') return undefined;
-  return value !== '0' && value.toLowerCase() !== 'false';
+  return value === undefined || value === '' ? undefined : true;
 }
 
 function readTls(certPath: string | undefined, verify: boolean): TlsMaterial {

@@ -86,10 +86,29 @@ describe('toEngineError', () => {
       { statusCode: 409, json: null },
     );
 
-    const error = toEngineError(raw, 'kill my-app');
+    const error = toEngineError(raw, 'pause my-app');
 
     assert.ok(error instanceof ConflictError);
-    assert.equal(error.message, 'kill my-app: Container my-app is not running');
+    assert.equal(error.message, 'pause my-app: Container my-app is not running');
+  });
+
+  it('reads Docker\'s "already there" errors for pause, unpause and kill as not modified', () => {
+    const paused = toEngineError(dockerodeError(409, 'Container c1 is already paused'), 'pause c1');
+    const notPaused = toEngineError(dockerodeError(500, 'Container c1 is not paused'), 'unpause c1');
+    const stopped = toEngineError(dockerodeError(409, 'Container c1 is not running'), 'kill c1');
+
+    assert.ok(paused instanceof NotModifiedError);
+    assert.ok(notPaused instanceof NotModifiedError);
+    assert.ok(stopped instanceof NotModifiedError);
+  });
+
+  it('keeps a refused start of a paused container a conflict', () => {
+    const error = toEngineError(
+      dockerodeError(409, 'cannot start a paused container, try unpause instead'),
+      'start c1',
+    );
+
+    assert.ok(error instanceof ConflictError);
   });
 
   it('counts any other 5xx as a retryable server error', () => {

@@ -76,6 +76,26 @@ describe('resolveEndpoint', () => {
     assert.equal(endpoint.tls?.key?.toString(), 'key.pem contents');
   });
 
+  it('uses no TLS for DOCKER_CERT_PATH alone, as the docker CLI does', () => {
+    writeCerts(['ca.pem', 'cert.pem', 'key.pem']);
+
+    const endpoint = resolveEndpoint({
+      env: { DOCKER_HOST: 'tcp://docker.example', DOCKER_CERT_PATH: certDir },
+    });
+
+    assert.equal(endpoint.kind === 'tcp' && endpoint.tls, undefined);
+  });
+
+  it('turns verification on for any non-empty DOCKER_TLS_VERIFY, "0" included', () => {
+    writeCerts(['ca.pem', 'cert.pem', 'key.pem']);
+
+    const endpoint = resolveEndpoint({
+      env: { DOCKER_HOST: 'tcp://docker.example', DOCKER_TLS_VERIFY: '0', DOCKER_CERT_PATH: certDir },
+    });
+
+    assert.equal(endpoint.kind === 'tcp' && endpoint.tls?.verify, true);
+  });
+
   it('refuses TLS verification without a ca.pem', () => {
     writeCerts(['cert.pem', 'key.pem']);
 
