@@ -123,12 +123,14 @@ describe('BulkEngine against a real Docker engine', function () {
 
   it('restarts containers, and each one runs again with a new start time', async () => {
     const ids = fleet.slice(0, 40).map((c) => c.id);
-    const before = await Promise.all(ids.map((id) => adapter.inspect(id, AbortSignal.timeout(10_000))));
+    const inspectAll = () =>
+      Promise.all(ids.map((id) => adapter.inspect(id, AbortSignal.timeout(10_000))));
+    const before = await inspectAll();
 
     const record = await run('restart', ids, { graceSeconds: 1 });
 
     assert.equal(countOf(record, 'succeeded'), ids.length);
-    const after = await Promise.all(ids.map((id) => adapter.inspect(id, AbortSignal.timeout(10_000))));
+    const after = await inspectAll();
     for (const [i, inspected] of after.entries()) {
       assert.equal(inspected.state, 'running');
       assert.notEqual(inspected.startedAt, before[i]?.startedAt, `${inspected.name} restarted`);
