@@ -2,6 +2,9 @@ import { parseArgs } from 'node:util';
 
 import type { OperationKind } from '../engine/model/operation';
 import { OPERATION_KINDS } from '../engine/model/operation';
+import { parseIsoTime } from '../engine/planner/selector/parseIsoTime';
+import { parseDailyTime } from '../engine/schedule/dailyTime';
+import { MAX_WINDOW_MINUTES } from '../engine/schedule/scheduleTypes';
 
 /** Bad command-line usage; the CLI prints the message and exits with code 2. */
 export class UsageError extends Error {
@@ -32,11 +35,63 @@ export interface HistoryCommand {
   readonly historyDir?: string;
 }
 
-export type CliCommand = OperationCommand | HistoryCommand | { readonly command: 'help' };
+/** `stevedore schedule add`: an operation to run once at a time, or daily. */
+export interface ScheduleAddCommand {
+  readonly command: 'schedule';
+  readonly action: 'add';
+  readonly kind: OperationKind;
+  readonly ids: string[];
+  readonly select?: string;
+  /** Epoch milliseconds; exactly one of `atMs` and `daily` is set. */
+  readonly atMs?: number;
+  /** `HH:MM`, local time. */
+  readonly daily?: string;
+  readonly windowMinutes?: number;
+  readonly host?: string;
+  readonly concurrency?: number;
+  readonly graceSeconds?: number;
+  readonly signal?: string;
+  readonly force: boolean;
+  readonly json: boolean;
+  readonly historyDir?: string;
+}
+
+/** `stevedore schedule list|cancel|run`. */
+export type ScheduleCommand =
+  | ScheduleAddCommand
+  | {
+      readonly command: 'schedule';
+      readonly action: 'list';
+      readonly json: boolean;
+      readonly historyDir?: string;
+    }
+  | {
+      readonly command: 'schedule';
+      readonly action: 'cancel';
+      readonly id: string;
+      readonly historyDir?: string;
+    }
+  | {
+      readonly command: 'schedule';
+      readonly action: 'run';
+      readonly host?: string;
+      readonly historyDir?: string;
+    };
+
+export type CliCommand =
+  | OperationCommand
+  | HistoryCommand
+  | ScheduleCommand
+  | { readonly command: 'help' };
 
 export const USAGE = `Usage:
   stevedore <start|stop|restart|kill|pause|unpause|remove> [ID|NAME ...] [options]
   stevedore history [--json] [--history DIR]
+  stevedore schedule add <kind> [ID|NAME ...] [--select EXPR] (--at TIME | --daily HH:MM)
+                     [--window MIN] [options]
+  stevedore schedule list [--json]
+  stevedore schedule cancel ID
+  stevedore schedule run            run due schedules until Ctrl-C
 
 Options:
   --select EXPR         choose containers with a selector, e.g. "label=app=web status=running"
@@ -47,7 +102,10 @@ Options:
   --force               remove running containers too
   --dry-run             show the plan, change nothing
   --json                print one JSON object at the end instead of a progress bar
-  --history DIR         where operation history is kept
+  --history DIR         where operation history (and schedules) are kept
+  --at TIME             schedule once, ISO date-time; local time unless it names a zone
+  --daily HH:MM         schedule every day at this local time
+  --window MIN          minutes after the due time it may still start (default 15)
   -h, --help            this text
 
 Exit codes: 0 nothing failed, 1 some items failed, 2 bad usage, 130 cancelled by Ctrl-C.`;
@@ -70,6 +128,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         history: { type: 'string' },
+        at: { type: 'string' },
+        daily: { type: 'string' },
+        window: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -82,13 +143,20 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values.help || verb === undefined || verb === 'help') {
     return { command: 'help' };
   }
+  if (verb === 'schedule') {
+    return parseScheduleArgs(rest, values);
+  }
+  if (values.at !== undefined || values.daily !== undefined || values.window !== undefined) {
+    // Ignoring them would run at once what the user meant for later.
+    throw new UsageError('--at, --daily and --window belong to "schedule add"');
+  }
   if (verb === 'history') {
     if (rest.length > 0) throw new UsageError(`history takes no arguments, got "${rest[0]}"`);
     return { command: 'history', json: values.json, historyDir: values.history };
   }
   if (!OPERATION_KINDS.includes(verb as OperationKind)) {
     throw new UsageError(
-      `Expected a command (${OPERATION_KINDS.join(', ')}, history), got "${verb}"`,
+      `Expected a command (${OPERATION_KINDS.join(', ')}, history, schedule), got "${verb}"`,
     );
   }
   if (rest.length === 0 && values.select === undefined) {
@@ -109,6 +177,122 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     json: values.json,
     historyDir: values.history,
   };
+}
+
+/** The parsed options `schedule` reads. */
+interface ScheduleValues {
+  readonly select?: string;
+  readonly host?: string;
+  readonly concurrency?: string;
+  readonly timeout?: string;
+  readonly signal?: string;
+  readonly force: boolean;
+  readonly 'dry-run': boolean;
+  readonly json: boolean;
+  readonly history?: string;
+  readonly at?: string;
+  readonly daily?: string;
+  readonly window?: string;
+}
+
+function parseScheduleArgs(args: readonly string[], values: ScheduleValues): ScheduleCommand {
+  const [action, ...rest] = args;
+  const historyDir = values.history;
+  if (values['dry-run']) {
+    // Quietly storing a schedule would surprise someone who asked to change nothing.
+    throw new UsageError('--dry-run does not apply to schedule; use it on the operation itself');
+  }
+  if (action === 'list') {
+    if (rest.length > 0) {
+      throw new UsageError(`schedule list takes no arguments, got "${rest[0]}"`);
+    }
+    return { command: 'schedule', action, json: values.json, historyDir };
+  }
+  if (action === 'cancel') {
+    if (rest.length !== 1 || !rest[0]) {
+      throw new UsageError('schedule cancel takes one schedule id');
+    }
+    return { command: 'schedule', action, id: rest[0], historyDir };
+  }
+  if (action === 'run') {
+    if (rest.length > 0) {
+      throw new UsageError(`schedule run takes no arguments, got "${rest[0]}"`);
+    }
+    return { command: 'schedule', action, host: values.host, historyDir };
+  }
+  if (action !== 'add') {
+    throw new UsageError(`Expected schedule add, list, cancel or run, got "${action ?? ''}"`);
+  }
+
+  const [kind, ...ids] = rest;
+  if (!OPERATION_KINDS.includes(kind as OperationKind)) {
+    throw new UsageError(
+      `Expected schedule add to name a kind (${OPERATION_KINDS.join(', ')}), got "${kind ?? ''}"`,
+    );
+  }
+  if (ids.length === 0 && values.select === undefined) {
+    throw new UsageError('schedule add needs container ids or names, or --select EXPR');
+  }
+  if ((values.at === undefined) === (values.daily === undefined)) {
+    throw new UsageError('schedule add needs exactly one of --at TIME and --daily HH:MM');
+  }
+
+  return {
+    command: 'schedule',
+    action,
+    kind: kind as OperationKind,
+    ids,
+    select: values.select,
+    atMs: values.at === undefined ? undefined : parseAt(values.at),
+    daily: values.daily === undefined ? undefined : parseDaily(values.daily),
+    windowMinutes: parseWindow(values.window),
+    host: values.host,
+    concurrency: parseConcurrency(values.concurrency),
+    graceSeconds: parseSeconds(values.timeout),
+    signal: values.signal,
+    force: values.force,
+    json: values.json,
+    historyDir,
+  };
+}
+
+// A time without a zone is read as local wall-clock time, as a person means "at 02:00".
+function parseAt(text: string): number {
+  const ms = parseIsoTime(text);
+  if (ms === undefined) {
+    throw new UsageError(
+      `Expected --at to be an ISO date-time like 2026-05-01T02:00, got "${text}"`,
+    );
+  }
+  if (/(?:[Zz]|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10) return ms;
+  const wall = new Date(ms);
+  return new Date(
+    wall.getUTCFullYear(),
+    wall.getUTCMonth(),
+    wall.getUTCDate(),
+    wall.getUTCHours(),
+    wall.getUTCMinutes(),
+    wall.getUTCSeconds(),
+    wall.getUTCMilliseconds(),
+  ).getTime();
+}
+
+function parseDaily(text: string): string {
+  if (!parseDailyTime(text)) {
+    throw new UsageError(`Expected --daily to be a 24-hour time HH:MM, got "${text}"`);
+  }
+  return text;
+}
+
+function parseWindow(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WINDOW_MINUTES) {
+    throw new UsageError(
+      `Expected --window to be whole minutes 1-${MAX_WINDOW_MINUTES}, got "${value}"`,
+    );
+  }
+  return n;
 }
 
 function parseConcurrency(value: string | undefined): number | undefined {

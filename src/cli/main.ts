@@ -6,6 +6,7 @@ import type { Logger } from '../engine/util/logger';
 import { parseCliArgs, USAGE, UsageError } from './cliArgs';
 import { runHistoryCommand } from './runHistoryCommand';
 import { EXIT_FAILED, EXIT_USAGE, runOperationCommand } from './runOperationCommand';
+import { runScheduleCommand } from './runScheduleCommand';
 
 /** Runs the CLI with the process's arguments and streams; resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n\nSelectors (--select):\n${SELECTOR_HELP}\n`);
       return 0;
     }
+    if (cmd.command === 'schedule') return await runScheduleCommand(cmd, io);
     return cmd.command === 'history'
       ? await runHistoryCommand(cmd, io)
       : await runOperationCommand(cmd, io);

@@ -6,6 +6,7 @@ import { planOperation } from '../engine/planner/plan/planOperation';
 import type { Plan } from '../engine/planner/plan/planTypes';
 import { parseSelector } from '../engine/planner/selector/parseSelector';
 import { SelectorSyntaxError } from '../engine/planner/selector/selectorSyntaxError';
+import { LimitMemory } from '../engine/queue/limitMemory';
 import type { Logger } from '../engine/util/logger';
 import type { OperationCommand } from './cliArgs';
 import { UsageError } from './cliArgs';
@@ -37,6 +38,10 @@ export async function runOperationCommand(cmd: OperationCommand, io: CliIo): Pro
   const selector = parseSelectorOrUsage(cmd.select);
   const adapter = new DockerAdapter({ endpoint: resolveEndpoint({ host: cmd.host, env: io.env }) });
   const containers = await adapter.list(io.interrupt);
+  const historyDir = cmd.historyDir ?? defaultHistoryDir(io.env);
+  // Remembered limits start "auto" near what worked before; their rates give the estimate.
+  const limits = new LimitMemory(historyDir, { log: io.log });
+  for (const warning of await limits.load()) io.stderr.write(`Warning: ${warning}\n`);
   const plan = planOperation({
     containers,
     kind: cmd.kind,
@@ -44,6 +49,7 @@ export async function runOperationCommand(cmd: OperationCommand, io: CliIo): Pro
     selector,
     ids: cmd.ids.length > 0 ? cmd.ids : undefined,
     nowMs: Date.now(),
+    observedRates: limits.observedRates(),
   });
 
   for (const missing of plan.missing) {
@@ -55,8 +61,13 @@ export async function runOperationCommand(cmd: OperationCommand, io: CliIo): Pro
     return EXIT_OK;
   }
 
-  const history = new HistoryStore(cmd.historyDir ?? defaultHistoryDir(io.env), { log: io.log });
-  const engine = new BulkEngine({ adapters: [adapter], history, log: io.log });
+  const history = new HistoryStore(historyDir, { log: io.log });
+  const engine = new BulkEngine({
+    adapters: [adapter],
+    history,
+    limitMemory: cmd.concurrency === undefined ? limits : undefined,
+    log: io.log,
+  });
   for (const warning of await engine.loadHistory()) io.stderr.write(`Warning: ${warning}\n`);
 
   const reporter = createProgressReporter(io.stderr, cmd.json);

@@ -59,3 +59,82 @@ describe('parseCliArgs', () => {
     assert.throws(() => parseCliArgs(['stop', 'x', '--bogus']), UsageError);
   });
 });
+
+describe('parseCliArgs for schedules', () => {
+  it('reads schedule add with a selector, a daily time, a window and operation options', () => {
+    const cmd = parseCliArgs([
+      'schedule', 'add', 'stop', '--select', 'label=app=web', '--daily', '02:00',
+      '--window', '30', '--timeout', '5', '--history', '/tmp/h',
+    ]);
+
+    assert.deepEqual(cmd, {
+      command: 'schedule',
+      action: 'add',
+      kind: 'stop',
+      ids: [],
+      select: 'label=app=web',
+      atMs: undefined,
+      daily: '02:00',
+      windowMinutes: 30,
+      host: undefined,
+      concurrency: undefined,
+      graceSeconds: 5,
+      signal: undefined,
+      force: false,
+      json: false,
+      historyDir: '/tmp/h',
+    });
+  });
+
+  it('reads --at with a zone as that instant, and without one as local time', () => {
+    const zoned = parseCliArgs(['schedule', 'add', 'start', 'web-1', '--at', '2026-05-01T02:00Z']);
+    const wall = parseCliArgs(['schedule', 'add', 'start', 'web-1', '--at', '2026-05-01T02:00']);
+
+    assert.equal(zoned.command === 'schedule' && zoned.action === 'add' && zoned.atMs,
+      Date.UTC(2026, 4, 1, 2, 0));
+    assert.equal(wall.command === 'schedule' && wall.action === 'add' && wall.atMs,
+      new Date(2026, 4, 1, 2, 0).getTime());
+  });
+
+  it('reads schedule list, cancel and run', () => {
+    assert.deepEqual(parseCliArgs(['schedule', 'list', '--json']), {
+      command: 'schedule', action: 'list', json: true, historyDir: undefined,
+    });
+    assert.deepEqual(parseCliArgs(['schedule', 'cancel', '1a2b3c4d']), {
+      command: 'schedule', action: 'cancel', id: '1a2b3c4d', historyDir: undefined,
+    });
+    assert.deepEqual(parseCliArgs(['schedule', 'run', '--host', 'unix:///tmp/d.sock']), {
+      command: 'schedule', action: 'run', host: 'unix:///tmp/d.sock', historyDir: undefined,
+    });
+  });
+
+  it('asks for exactly one of --at and --daily', () => {
+    assert.throws(() => parseCliArgs(['schedule', 'add', 'stop', 'x']), /exactly one/);
+    assert.throws(
+      () => parseCliArgs([
+        'schedule', 'add', 'stop', 'x', '--at', '2026-05-01', '--daily', '02:00',
+      ]),
+      /exactly one/,
+    );
+  });
+
+  it('rejects malformed times, windows, kinds and actions with what was expected', () => {
+    assert.throws(() => parseCliArgs(['schedule', 'add', 'stop', 'x', '--daily', '2am']), /HH:MM/);
+    assert.throws(() => parseCliArgs(['schedule', 'add', 'stop', 'x', '--at', 'tomorrow']), /ISO/);
+    assert.throws(
+      () => parseCliArgs(['schedule', 'add', 'stop', 'x', '--daily', '02:00', '--window', '0']),
+      /1-1439/,
+    );
+    assert.throws(() => parseCliArgs(['schedule', 'add', 'reboot', 'x', '--daily', '02:00']),
+      /"reboot"/);
+    assert.throws(() => parseCliArgs(['schedule', 'add', 'stop', '--daily', '02:00']), /--select/);
+    assert.throws(() => parseCliArgs(['schedule', 'later']), /add, list, cancel or run/);
+    assert.throws(() => parseCliArgs(['schedule', 'cancel']), /one schedule id/);
+    assert.throws(() => parseCliArgs(['schedule', 'list', '--dry-run']), /--dry-run/);
+  });
+
+  it('refuses scheduling options on an operation, which would otherwise run at once', () => {
+    assert.throws(() => parseCliArgs(['stop', 'x', '--at', '2026-05-01T02:00']), (e: Error) =>
+      e instanceof UsageError && /schedule add/.test(e.message));
+  });
+});

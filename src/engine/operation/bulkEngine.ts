@@ -15,6 +15,7 @@ import type {
 import { clampConcurrency, DEFAULT_HOST_CAP } from '../queue/concurrencyDefaults';
 import { type ConcurrencyLimiter, FixedLimiter } from '../queue/concurrencyLimiter';
 import { EngineQueue } from '../queue/engineQueue';
+import type { LimitMemory } from '../queue/limitMemory';
 import { Emitter } from '../util/emitter';
 import { type Logger, SILENT_LOGGER } from '../util/logger';
 import { DEFAULT_MAX_OUTAGE_MS, EngineHealth } from './engineHealth';
@@ -39,6 +40,11 @@ export interface BulkEngineOptions {
   /** Fixed concurrency per kind; a kind left out uses the limiter factory or its default. */
   readonly concurrency?: Partial<Record<OperationKind, number>>;
   readonly limiterFactory?: LimiterFactory;
+  /**
+   * Adaptive limits remembered per host and kind. When given it supplies every limiter that
+   * no pinned number decides, in place of `limiterFactory`, and learns from each ended run.
+   */
+  readonly limitMemory?: LimitMemory;
   /** Requests in flight to one engine over all operations. */
   readonly hostCap?: number;
   readonly retry?: RetryPolicy;
@@ -131,8 +137,9 @@ export class BulkEngine {
   /** Queues an operation on the targets it names, fixed now; returns at once. */
   submit(request: OperationRequest): OperationHandle {
     const items = this.itemsOf(request);
+    const id = randomUUID();
     const run = new OperationRun(
-      randomUUID(),
+      id,
       request.kind,
       request.options ?? {},
       request.label,
@@ -140,7 +147,7 @@ export class BulkEngine {
       items,
       request.priority ?? 0,
       'queued',
-      this.context,
+      this.contextFor(id),
     );
     this.runs.set(run.id, run);
     this.options.history?.recordOperation(run.toRecord());
@@ -239,6 +246,7 @@ export class BulkEngine {
     await step();
     await this.options.history?.flush();
     const record = run.toRecord();
+    await this.options.limitMemory?.operationEnded(record);
     const counts = countOutcomes(record);
     this.log.info(
       `Operation ${run.id} ${record.status}: ${counts} in ` +
@@ -289,8 +297,13 @@ export class BulkEngine {
     if (!record) {
       throw new OperationRefusedError(`No operation with id ${id}`);
     }
-    // An operation from an earlier session: rebuild it so it can be retried or resumed.
-    const items: OperationItem[] = record.items.map((i) => ({ ...i, wave: 0, uncertain: false }));
+    // An operation from an earlier session: rebuild it so it can be retried or resumed. An
+    // item that failed because its answer was lost may have been done: a retry checks first.
+    const items: OperationItem[] = record.items.map((i) => ({
+      ...i,
+      wave: 0,
+      uncertain: i.state === 'failed' && LOST_ANSWER_CODES.has(i.error?.code ?? ''),
+    }));
     const run = new OperationRun(
       record.id,
       record.kind,
@@ -300,7 +313,7 @@ export class BulkEngine {
       items,
       record.priority,
       record.status,
-      this.context,
+      this.contextFor(record.id),
     );
     this.runs.set(id, run);
     return run;
@@ -365,18 +378,35 @@ export class BulkEngine {
     host: string,
     kind: OperationKind,
     options: OperationOptions,
+    fromMemory?: LimiterFactory,
   ): ConcurrencyLimiter {
     const pinned = options.concurrency ?? this.options.concurrency?.[kind];
-    if (pinned !== undefined || !this.options.limiterFactory) {
+    const factory = fromMemory ?? this.options.limiterFactory;
+    if (pinned !== undefined || !factory) {
       return new FixedLimiter(clampConcurrency(pinned, kind));
     }
-    return this.options.limiterFactory(host, kind, options);
+    return factory(host, kind, options);
+  }
+
+  // With a limit memory each run gets its own limiterFor, so that the memory knows which
+  // limiters a run used and can learn from them when it ends.
+  private contextFor(operationId: string): RunContext {
+    const memory = this.options.limitMemory;
+    if (!memory) return this.context;
+    const fromMemory = memory.limiterFactory(operationId);
+    return {
+      ...this.context,
+      limiterFor: (host, kind, options) => this.limiterFor(host, kind, options, fromMemory),
+    };
   }
 
   private listenerFailed(error: unknown): void {
     this.log.error(`A progress listener failed: ${String(error)}`);
   }
 }
+
+/** Error codes of a request whose answer never came: the engine may have acted on it. */
+const LOST_ANSWER_CODES: ReadonlySet<string> = new Set(['UNREACHABLE', 'TIMEOUT']);
 
 function countOutcomes(record: OperationRecord): string {
   const counts = new Map<string, number>();

@@ -579,6 +579,10 @@ export class OperationRun {
       : info;
     this.context.log.warn(`${this.kind} ${item.name} failed: ${item.error.message}`);
     this.complete(item, 'failed', began);
+    // A request whose answer was lost may still have been carried out (a removal that went
+    // through just before the daemon died). Stay uncertain, so that a retry looks at the
+    // container first instead of failing it as "not found" or doing it twice.
+    item.uncertain = isEngineDown(error);
   }
 
   private complete(item: OperationItem, state: ItemState, began: number): void {
