@@ -5,7 +5,7 @@ import { withDeadline } from '../util/deadline';
 import { DEFAULT_DEADLINES, type EngineDeadlines } from './engineDeadlines';
 import { toEngineError } from './engineErrors';
 import type { ContainerEngine } from './containerEngine';
-import type { EngineEndpoint } from './resolveEndpoint';
+import { type EngineEndpoint, EndpointError } from './resolveEndpoint';
 
 /** What `inspect` tells about a container: enough to verify an action took effect. */
 export interface ContainerInspection {
@@ -38,7 +38,17 @@ export class DockerAdapter implements ContainerEngine {
     this.endpoint = options.endpoint;
     this.hostName = options.hostName ?? options.endpoint.label;
     this.deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
-    this.docker = new Dockerode(toDockerodeOptions(options.endpoint));
+    try {
+      this.docker = new Dockerode(toDockerodeOptions(options.endpoint));
+    } catch (error) {
+      // docker-modem reads DOCKER_HOST and DOCKER_CERT_PATH itself, whatever endpoint it is
+      // given, and throws when a file named there is missing: say so instead of crashing.
+      throw new EndpointError(
+        'Cannot use the Docker settings in the environment (DOCKER_HOST, DOCKER_CERT_PATH): ' +
+          (error instanceof Error ? error.message : String(error)),
+        { cause: error },
+      );
+    }
   }
 
   /** The underlying client, for the event stream and for test harnesses. */
@@ -144,7 +154,26 @@ export class DockerAdapter implements ContainerEngine {
   }
 }
 
+// docker-modem starts from defaults it reads from DOCKER_HOST and DOCKER_CERT_PATH, and a
+// host among them wins over a socket path given here: with DOCKER_HOST=tcp://... set, a unix
+// endpoint from a setting, a context or --host would reach that host instead. So every field
+// it would take from the environment is stated, the unused ones as undefined.
+const NO_ENVIRONMENT: Dockerode.DockerOptions = {
+  socketPath: undefined,
+  host: undefined,
+  port: undefined,
+  protocol: undefined,
+  username: undefined,
+  ca: undefined,
+  cert: undefined,
+  key: undefined,
+};
+
 function toDockerodeOptions(endpoint: EngineEndpoint): Dockerode.DockerOptions {
+  return { ...NO_ENVIRONMENT, ...endpointOptions(endpoint) };
+}
+
+function endpointOptions(endpoint: EngineEndpoint): Dockerode.DockerOptions {
   switch (endpoint.kind) {
     case 'unix':
       return { socketPath: endpoint.socketPath };

@@ -106,6 +106,9 @@ const UNREACHABLE_CODES = new Set([
   'ERR_SOCKET_CLOSED',
 ]);
 
+/** Codes Node gives a failed TLS handshake or certificate check. */
+const TLS_FAILURE = /^(EPROTO|ERR_SSL_|ERR_TLS_)|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
+
 interface ErrorLike {
   readonly message?: unknown;
   readonly statusCode?: unknown;
@@ -163,6 +166,18 @@ export function toEngineError(
   if (code === 'EACCES' || code === 'EPERM') {
     return new EnginePermissionError(
       `${what}: permission denied on the engine's socket (${engineMessage})`,
+      { cause: error },
+    );
+  }
+  if (code !== undefined && TLS_FAILURE.test(code)) {
+    // OpenSSL's own text names a source file and line; its reason is what a user can act on.
+    const reason = /SSL routines:[^:]*:([^:]+)/.exec(engineMessage)?.[1] ?? engineMessage;
+    return new EngineError(
+      `${what}: the TLS handshake with the engine failed (${reason}); check that the engine ` +
+        'uses TLS and that DOCKER_CERT_PATH holds its CA',
+      'OTHER',
+      false,
+      undefined,
       { cause: error },
     );
   }

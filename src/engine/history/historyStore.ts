@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { ItemRecord, OperationRecord, OperationStatus } from '../model/operation';
@@ -51,6 +51,8 @@ export class HistoryStore {
   private writing: Promise<void> = Promise.resolve();
   private size = 0;
   private failing = false;
+  /** Unreadable lines `load` found and could not yet write aside; kept until it can. */
+  private unreadable: string[] = [];
   private readonly warning = new Emitter<string>();
 
   /** Fires once per episode of failing writes, with a sentence for the user. */
@@ -97,19 +99,30 @@ export class HistoryStore {
       if (parsed) this.apply(parsed);
       else this.log.info(`History: dropped an incomplete last line (${torn.length} bytes)`);
     }
-    if (bad.length > 0) {
-      const aside = join(this.dir, `history.corrupt-${Date.now()}.jsonl`);
-      await writeFile(aside, bad.join('\n') + '\n');
-      warnings.push(
-        `Stevedore's history had ${bad.length} unreadable line(s); they were moved to ${aside} ` +
-          'and the rest of the history was loaded.',
-      );
-    }
+    this.size = Buffer.byteLength(text);
+    this.unreadable = bad;
     if (bad.length > 0 || (torn !== undefined && torn !== '')) {
-      // Rewrite so the next append does not continue a broken line.
-      await this.compact();
-    } else {
-      this.size = Buffer.byteLength(text);
+      try {
+        const aside = await this.moveUnreadableAside();
+        if (aside) {
+          warnings.push(
+            `Stevedore's history had ${bad.length} unreadable line(s); they were moved to ` +
+              `${aside} and the rest of the history was loaded.`,
+          );
+        }
+        // Rewrite so the next append does not continue a broken line.
+        await this.compact();
+      } catch (error) {
+        // A full or read-only disk must not stop operations. The file stays as it is, so
+        // nothing in it is lost; the next write rewrites it whole (see `append`), moving the
+        // unreadable lines aside first, once the disk allows.
+        this.failing = true;
+        warnings.push(
+          `Stevedore's history in ${this.file} is damaged and could not be repaired ` +
+            `(${String(error)}); the rest of it was loaded, and it will be repaired when ` +
+            'the disk allows.',
+        );
+      }
     }
     return { operations: this.list(), warnings };
   }
@@ -238,8 +251,24 @@ export class HistoryStore {
     }
   }
 
+  /** Writes the unreadable lines `load` found to a file of their own; returns its path. */
+  private async moveUnreadableAside(): Promise<string | undefined> {
+    if (this.unreadable.length === 0) return undefined;
+    const aside = join(this.dir, `history.corrupt-${Date.now()}.jsonl`);
+    try {
+      await writeFile(aside, this.unreadable.join('\n') + '\n');
+    } catch (error) {
+      await rm(aside, { force: true }).catch(() => undefined);
+      throw error;
+    }
+    this.unreadable = [];
+    return aside;
+  }
+
   /** Rewrites the file with the newest operations, within half the size limit. */
   private async compact(): Promise<void> {
+    // Lines that could not be read are never dropped by a rewrite before they are kept aside.
+    await this.moveUnreadableAside();
     const budget = this.maxBytes / 2;
     const kept: string[] = [];
     let bytes = 0;

@@ -10,10 +10,20 @@ export const DEFAULT_MAX_OUTAGE_MS = 120_000;
  * Whether one engine answers. When a request finds it down, operations stop sending and
  * wait here; one probe loop pings it with backoff until it answers again, so a dead daemon
  * costs one ping a few seconds, not a retry storm from every item.
+ *
+ * A ping proves a daemon that was unreachable is back, but not one whose requests timed
+ * out: dockerd can answer pings, lists and inspects while every stop hangs (a deadlocked
+ * containerd or network code). After a timeout, the outage lasts until a request gets an
+ * answer (`reportAnswered`); once pings answer, the items whose answers were lost try again,
+ * one request each, while new items wait.
  */
 export class EngineHealth {
   private downSince: number | undefined;
   private lastError: Error | undefined;
+  /** The outage began with or saw a timeout, so only an answered request ends it. */
+  private stalled = false;
+  /** Pings have not answered since the last failure; waiting items hold until one does. */
+  private awaitingPing = false;
   private probing = false;
   private readonly changed = new Emitter<string | undefined>();
 
@@ -46,15 +56,25 @@ export class EngineHealth {
   /** Records that a request found the engine down, and starts probing it. */
   reportDown(error: Error): void {
     this.lastError = error;
-    if (this.downSince !== undefined) return;
-    this.downSince = Date.now();
-    this.changed.fire(this.problem);
+    this.stalled ||= error instanceof EngineTimeoutError;
+    this.awaitingPing = true;
+    if (this.downSince === undefined) {
+      this.downSince = Date.now();
+      this.changed.fire(this.problem);
+    }
     void this.probe();
   }
 
+  /** Records that a request got an answer from the engine: any outage is over. */
+  reportAnswered(): void {
+    if (this.downSince === undefined) return;
+    this.recover();
+  }
+
   /**
-   * Resolves once the engine answers. Rejects with EngineUnreachableError when it stays
-   * down past the outage limit, or with an AbortError when `signal` aborts.
+   * Resolves once the engine answers pings, so a request whose answer was lost can try
+   * again. Rejects with EngineUnreachableError when the outage lasts past the limit, or
+   * with an AbortError when `signal` aborts.
    */
   async waitUntilUp(signal: AbortSignal): Promise<void> {
     while (this.downSince !== undefined) {
@@ -65,8 +85,17 @@ export class EngineHealth {
           { cause: this.lastError },
         );
       }
+      if (!this.awaitingPing) return;
       await sleep(250, signal);
     }
+  }
+
+  private recover(): void {
+    this.downSince = undefined;
+    this.lastError = undefined;
+    this.stalled = false;
+    this.awaitingPing = false;
+    this.changed.fire(undefined);
   }
 
   private async probe(): Promise<void> {
@@ -74,12 +103,11 @@ export class EngineHealth {
     this.probing = true;
     let delay = 500;
     try {
-      while (this.downSince !== undefined && !this.lifetime.aborted) {
+      while (this.awaitingPing && !this.lifetime.aborted) {
         try {
           await this.adapter.ping(this.lifetime);
-          this.downSince = undefined;
-          this.lastError = undefined;
-          this.changed.fire(undefined);
+          this.awaitingPing = false;
+          if (!this.stalled) this.recover();
         } catch (error) {
           this.lastError = error instanceof Error ? error : new Error(String(error));
           await sleep(delay, this.lifetime).catch(() => undefined);

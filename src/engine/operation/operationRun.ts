@@ -387,7 +387,12 @@ export class OperationRun {
     this.context.log.warn(`Operation ${this.id} paused by the failure guard: ${reason}`);
     this.context.onProgress(this.snapshot());
 
-    while (this.decision === undefined && !this.context.lifetime.aborted) {
+    // A plain `cancel` ends the wait too: it answers the guard as "cancel" would.
+    while (
+      this.decision === undefined &&
+      !this.cancelRequested &&
+      !this.context.lifetime.aborted
+    ) {
       await Promise.race([this.wakeup.wait(), sleep(1000, this.context.lifetime)]).catch(
         () => undefined,
       );
@@ -446,6 +451,7 @@ export class OperationRun {
           withdraw.signal,
         );
         this.recordSample(host, sentAt, true, false, inFlight);
+        this.context.healthFor(host).reportAnswered();
         this.complete(item, phase === 'rollback' ? 'rolledBack' : outcome, began);
         return;
       } catch (error) {
@@ -455,6 +461,8 @@ export class OperationRun {
         const answered = !down && !(error instanceof EngineError && error.code === 'SERVER');
         this.recordSample(host, sentAt, answered, down, inFlight);
         if (down) item.uncertain = true;
+        // Any status from the engine, an error too, shows that requests get answers again.
+        else if (error instanceof EngineError) this.context.healthFor(host).reportAnswered();
 
         if (this.context.lifetime.aborted || isAbortError(error)) {
           this.complete(item, 'cancelled', began);
@@ -663,7 +671,9 @@ export class OperationRun {
       this.dirty = false;
       this.context.onProgress(this.snapshot());
     }, SNAPSHOT_INTERVAL_MS);
-    this.snapshotTimer.unref?.();
+    // Not unref'd: while a phase runs, it keeps the process alive. Every other wait of an
+    // operation (an engine outage, the failure guard) sleeps on unref'd timers, and a CLI
+    // awaiting `done` would otherwise exit with code 0 and no result in the middle of one.
   }
 
   private stopSnapshots(): void {
