@@ -11,6 +11,8 @@ const watch = process.argv.includes('--watch');
 const nodeEntries = [
   // Entries are added here as the programs land: { in: 'src/...', out: 'name' }.
   { in: 'src/cli/main.ts', out: 'cli' },
+  { in: 'src/extension/extension.ts', out: 'extension' },
+  { in: 'src/engine/planner/worker/plannerWorker.ts', out: 'plannerWorker' },
 ];
 
 /** Pages that run in the webview. */

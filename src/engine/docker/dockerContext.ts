@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+import { EndpointError } from './resolveEndpoint';
+
+/** The engine a docker CLI context points at, read from the CLI's own files. */
+export interface DockerContextEndpoint {
+  /** The context's name, as `docker context ls` shows it. */
+  readonly name: string;
+  /** The engine address, such as `unix:///run/user/1000/docker.sock` or `tcp://h:2376`. */
+  readonly host: string;
+  /** Folder holding the context's ca.pem, cert.pem and key.pem, when it has one. */
+  readonly tlsDir?: string;
+  readonly skipTlsVerify: boolean;
+}
+
+/** Where to look; defaults are the process's own environment and home folder. */
+export interface DockerContextSources {
+  readonly env?: NodeJS.ProcessEnv;
+  /** The docker CLI's config folder; default `$DOCKER_CONFIG`, else `~/.docker`. */
+  readonly configDir?: string;
+}
+
+interface ContextMeta {
+  readonly Name?: unknown;
+  readonly Endpoints?: { readonly docker?: { readonly Host?: unknown; SkipTLSVerify?: unknown } };
+}
+
+/**
+ * Reads the docker CLI's current context as the CLI does: `DOCKER_CONTEXT`, else
+ * `currentContext` in config.json, whose endpoint is in `contexts/meta/<sha256 of name>/`.
+ * Undefined when no context other than "default" is chosen; an EndpointError when the chosen
+ * one cannot be read, since silently using another engine would be worse.
+ */
+export async function readDockerContext(
+  sources: DockerContextSources = {},
+): Promise<DockerContextEndpoint | undefined> {
+  const env = sources.env ?? process.env;
+  const configDir = sources.configDir ?? (env.DOCKER_CONFIG || join(homedir(), '.docker'));
+
+  const name = env.DOCKER_CONTEXT?.trim() || (await readCurrentContext(configDir));
+  if (name === undefined || name === '' || name === 'default') return undefined;
+
+  const digest = createHash('sha256').update(name).digest('hex');
+  const metaFile = join(configDir, 'contexts', 'meta', digest, 'meta.json');
+  const meta = await readJson<ContextMeta>(metaFile);
+  if (meta === undefined) {
+    throw new EndpointError(
+      `The docker context "${name}" is selected, but ${metaFile} does not exist: ` +
+        'choose another with `docker context use`',
+    );
+  }
+
+  const docker = meta.Endpoints?.docker;
+  if (typeof docker?.Host !== 'string' || docker.Host === '') {
+    throw new EndpointError(`The docker context "${name}" names no engine in ${metaFile}`);
+  }
+
+  const tlsDir = join(configDir, 'contexts', 'tls', digest, 'docker');
+  return {
+    name,
+    host: docker.Host,
+    ...((await isDirectory(tlsDir)) ? { tlsDir } : {}),
+    skipTlsVerify: docker.SkipTLSVerify === true,
+  };
+}
+
+async function readCurrentContext(configDir: string): Promise<string | undefined> {
+  const config = await readJson<{ currentContext?: unknown }>(join(configDir, 'config.json'));
+  const current = config?.currentContext;
+  return typeof current === 'string' ? current.trim() : undefined;
+}
+
+// A missing file is an answer (no context); a garbled one is the user's to fix, so say where.
+async function readJson<T>(file: string): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new EndpointError(`Cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new EndpointError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,45 @@
+import type { OperationKind } from '../../engine/model/operation';
+
+/** How the Containers view groups its items. */
+export type GroupBy = 'project' | 'state' | 'image' | 'host';
+
+export const GROUP_BY_VALUES: readonly GroupBy[] = ['project', 'state', 'image', 'host'];
+
+/** The extension's settings after validation: every value is usable as it is. */
+export interface StevedoreSettings {
+  /** An explicit engine address, or undefined to use DOCKER_HOST, the context or the default. */
+  readonly engineHost?: string;
+  /** Requests in flight per kind; a kind left out lets the engine decide ("auto"). */
+  readonly concurrency: Partial<Record<OperationKind, number>>;
+  readonly stopGraceSeconds: number;
+  readonly failureThreshold: number;
+  readonly historyMaxBytes: number;
+  readonly groupBy: GroupBy;
+  readonly confirmDestructive: boolean;
+  /** Operations on more targets than this show their plan and ask first. */
+  readonly confirmAbove: number;
+}
+
+/** The settings' section in `contributes.configuration`. */
+export const SETTINGS_SECTION = 'stevedore';
+
+/** Defaults, the same as `package.json` declares. */
+export const DEFAULT_SETTINGS: StevedoreSettings = {
+  concurrency: {},
+  stopGraceSeconds: 10,
+  failureThreshold: 0.05,
+  historyMaxBytes: 16 * 1024 * 1024,
+  groupBy: 'project',
+  confirmDestructive: true,
+  confirmAbove: 50,
+};
+
+/**
+ * Settings an untrusted workspace must not set: the engine address (it could point the
+ * extension at someone else's engine) and the confirmations (it could silence them).
+ */
+export const RESTRICTED_SETTINGS: readonly string[] = [
+  'engine.host',
+  'confirmDestructive',
+  'confirmAbove',
+];
