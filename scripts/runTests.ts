@@ -38,6 +38,14 @@ const STAGES: readonly Stage[] = [
     args: [...MOCHA.slice(1), 'test/integration/**/*.test.ts'],
     countsTests: true,
   },
+  {
+    name: 'extension',
+    command: 'npx',
+    args: ['tsx', 'scripts/vscode/testExtension.ts'],
+    countsTests: true,
+  },
+  // One check through the workbench: multi-select three tree items, Stop from the menu.
+  { name: 'ui', command: 'npx', args: ['tsx', 'scripts/vscode/uiCheck.ts'], countsTests: false },
 ];
 
 interface Counts {
