@@ -1,6 +1,7 @@
 import Dockerode from 'dockerode';
 
 import type { ContainerState, ContainerSummary } from '../model/container';
+import { CONTAINER_STATES } from '../model/container';
 import { withDeadline } from '../util/deadline';
 import { DEFAULT_DEADLINES, type EngineDeadlines } from './engineDeadlines';
 import { toEngineError } from './engineErrors';
@@ -198,22 +199,14 @@ function endpointOptions(endpoint: EngineEndpoint): Dockerode.DockerOptions {
   }
 }
 
-const KNOWN_STATES = new Set<ContainerState>([
-  'created',
-  'running',
-  'paused',
-  'restarting',
-  'removing',
-  'exited',
-  'dead',
-]);
+const KNOWN_STATES: ReadonlySet<string> = new Set(CONTAINER_STATES);
 
 /** Reduces the engine's list entry to what Stevedore uses. */
 export function toContainerSummary(
   info: Dockerode.ContainerInfo,
   host: string,
 ): ContainerSummary {
-  const state = KNOWN_STATES.has(info.State as ContainerState)
+  const state = KNOWN_STATES.has(info.State)
     ? (info.State as ContainerState)
     : 'dead';
   return {
