@@ -81,7 +81,8 @@ export async function runOperation(
     if (plan === undefined || plan.targets.length === 0) return undefined;
   }
 
-  const label = ask.label.length > MAX_LABEL ? `${ask.label.slice(0, MAX_LABEL - 1)}…` : ask.label;
+  const label =
+    ask.label.length > MAX_LABEL ? `${ask.label.slice(0, MAX_LABEL - 1)}…` : ask.label;
   try {
     return session.engine.submit({
       kind: ask.kind,

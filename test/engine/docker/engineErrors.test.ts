@@ -94,7 +94,10 @@ describe('toEngineError', () => {
 
   it('reads Docker\'s "already there" errors for pause, unpause and kill as not modified', () => {
     const paused = toEngineError(dockerodeError(409, 'Container c1 is already paused'), 'pause c1');
-    const notPaused = toEngineError(dockerodeError(500, 'Container c1 is not paused'), 'unpause c1');
+    const notPaused = toEngineError(
+      dockerodeError(500, 'Container c1 is not paused'),
+      'unpause c1',
+    );
     const stopped = toEngineError(dockerodeError(409, 'Container c1 is not running'), 'kill c1');
 
     assert.ok(paused instanceof NotModifiedError);

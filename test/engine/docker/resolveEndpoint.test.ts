@@ -90,7 +90,11 @@ describe('resolveEndpoint', () => {
     writeCerts(['ca.pem', 'cert.pem', 'key.pem']);
 
     const endpoint = resolveEndpoint({
-      env: { DOCKER_HOST: 'tcp://docker.example', DOCKER_TLS_VERIFY: '0', DOCKER_CERT_PATH: certDir },
+      env: {
+        DOCKER_HOST: 'tcp://docker.example',
+        DOCKER_TLS_VERIFY: '0',
+        DOCKER_CERT_PATH: certDir,
+      },
     });
 
     assert.equal(endpoint.kind === 'tcp' && endpoint.tls?.verify, true);
