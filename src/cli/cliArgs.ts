@@ -23,6 +23,10 @@ export interface OperationCommand {
   readonly graceSeconds?: number;
   readonly signal?: string;
   readonly force: boolean;
+  /** Fraction of failures (0-1) at which the operation stops; undefined for the default. */
+  readonly failureThreshold?: number;
+  /** Never stop for failures: the failure guard is off. */
+  readonly keepGoing: boolean;
   readonly dryRun: boolean;
   readonly json: boolean;
   readonly historyDir?: string;
@@ -100,6 +104,8 @@ Options:
   --timeout S           grace period in seconds for stop and restart (default 10)
   --signal NAME         signal for kill (default SIGKILL)
   --force               remove running containers too
+  --failure-threshold F stop when more than this fraction fails (default 0.05)
+  --keep-going          never stop for failures
   --dry-run             show the plan, change nothing
   --json                print one JSON object at the end instead of a progress bar
   --history DIR         where operation history (and schedules) are kept
@@ -125,6 +131,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         timeout: { type: 'string' },
         signal: { type: 'string' },
         force: { type: 'boolean', default: false },
+        'failure-threshold': { type: 'string' },
+        'keep-going': { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         history: { type: 'string' },
@@ -173,10 +181,21 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     graceSeconds: parseSeconds(values.timeout),
     signal: values.signal,
     force: values.force,
+    failureThreshold: parseFraction(values['failure-threshold']),
+    keepGoing: values['keep-going'],
     dryRun: values['dry-run'],
     json: values.json,
     historyDir: values.history,
   };
+}
+
+function parseFraction(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new UsageError(`Expected --failure-threshold to be a fraction 0-1, got "${value}"`);
+  }
+  return n;
 }
 
 /** The parsed options `schedule` reads. */

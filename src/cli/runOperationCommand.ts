@@ -80,6 +80,16 @@ export async function runOperationCommand(cmd: OperationCommand, io: CliIo): Pro
     options: operationOptions(cmd),
     label: cmd.select ?? cmd.ids.join(' '),
   });
+  // Nobody is there to answer the failure guard: stop, say why, and let the exit code tell.
+  engine.onStatus((event) => {
+    if (event.operationId !== handle.id || event.status !== 'guarded') return;
+    const reason = engine.snapshot(handle.id)?.guardReason ?? 'too many items failed';
+    io.stderr.write(
+      `Stopped by the failure guard: ${reason}. Unsent items are cancelled; ` +
+        '--keep-going or --failure-threshold runs past failures.\n',
+    );
+    engine.decide(handle.id, 'cancel');
+  });
   const onInterrupt = (): void => engine.cancel(handle.id);
   io.interrupt.addEventListener('abort', onInterrupt, { once: true });
 
@@ -118,6 +128,7 @@ function operationOptions(cmd: OperationCommand) {
     signal: cmd.signal,
     force: cmd.force,
     concurrency: cmd.concurrency,
+    failureThreshold: cmd.keepGoing ? 1 : cmd.failureThreshold,
   };
 }
 

@@ -147,6 +147,8 @@ async function runScheduled(
     graceSeconds: options.graceSeconds,
     signal: options.signal,
     force: options.force ?? false,
+    failureThreshold: options.failureThreshold,
+    keepGoing: false,
     dryRun: false,
     json: false,
     historyDir: dir,

@@ -19,6 +19,8 @@ describe('parseCliArgs', () => {
       graceSeconds: 5,
       signal: undefined,
       force: false,
+      failureThreshold: undefined,
+      keepGoing: false,
       dryRun: true,
       json: true,
       historyDir: '/tmp/h',
@@ -51,6 +53,14 @@ describe('parseCliArgs', () => {
 
   it('rejects an operation with neither targets nor a selector', () => {
     assert.throws(() => parseCliArgs(['remove']), UsageError);
+  });
+
+  it('reads the failure threshold and --keep-going', () => {
+    const cmd = parseCliArgs(['start', 'x', '--failure-threshold', '0.2', '--keep-going']);
+
+    assert.equal(cmd.command === 'operation' && cmd.failureThreshold, 0.2);
+    assert.equal(cmd.command === 'operation' && cmd.keepGoing, true);
+    assert.throws(() => parseCliArgs(['start', 'x', '--failure-threshold', '5']), /0-1/);
   });
 
   it('rejects out-of-range numbers with what was expected', () => {

@@ -162,6 +162,28 @@ describe('The stevedore CLI against a real Docker engine', function () {
     assert.equal(list[1]?.total, fleet.length);
   });
 
+  it('stops at the failure guard instead of waiting for an answer nobody can give', async () => {
+    const broken = await Promise.all(
+      [1, 2, 3].map((n) => createBrokenContainer(ctx.docker, ctx.imageRef, `cli-guard-${n}`)),
+    );
+    const names = [...broken.map((b) => b.name), ...fleet.map((c) => c.name)];
+
+    const result = await runCli(
+      // Restart acts on any state, so every target runs: the guard needs 20 finished items.
+      ['restart', ...names, '--concurrency', '4', '--timeout', '1', '--failure-threshold', '0',
+        '--json'],
+      env,
+    );
+
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /Stopped by the failure guard/);
+    const json = JSON.parse(result.stdout) as CliResult;
+    assert.equal(json.status, 'cancelled');
+    assert.ok(json.failed >= 1 && json.cancelled > 0, `${json.failed} failed, ${json.cancelled}`);
+    assert.equal(json.succeeded + json.skipped + json.failed + json.cancelled, json.total);
+    await Promise.all(broken.map((b) => ctx.docker.getContainer(b.id).remove({ force: true })));
+  });
+
   it('cancels cleanly on Ctrl-C and reports the unsent items as cancelled', async () => {
     const ids = fleet.map((c) => c.id);
     const events = await ctx.docker.getEvents({ filters: { event: ['restart'] } });
