@@ -8,7 +8,12 @@ import type { ObservedRates } from '../planner/plan/planTypes';
 import type { Logger } from '../util/logger';
 import { SILENT_LOGGER } from '../util/logger';
 import { AdaptiveLimiter } from './adaptiveLimiter';
-import { clampConcurrency, MAX_CONCURRENCY, MIN_CONCURRENCY } from './concurrencyDefaults';
+import {
+  clampConcurrency,
+  DEFAULT_HOST_CAP,
+  MAX_CONCURRENCY,
+  MIN_CONCURRENCY,
+} from './concurrencyDefaults';
 import { type ConcurrencyLimiter, FixedLimiter } from './concurrencyLimiter';
 
 /** What worked for one kind of operation on one engine. */
@@ -108,6 +113,9 @@ export class LimitMemory {
       const limiter = new AdaptiveLimiter({
         kind,
         initial: this.get(host, kind)?.limit,
+        // Above the host's queue cap, extra requests only wait there: the limit would climb
+        // on numbers that never reach the engine (stop reached 216 in the benchmark).
+        max: DEFAULT_HOST_CAP,
         now: this.now,
       });
       if (operationId !== undefined) {
