@@ -14,7 +14,8 @@ import { RESULT_MARKER, type ExtensionTestCounts } from '../../test/extension/in
 import { parseEnvPairs, startCodeServer, type CodeServer } from './codeServer';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+/** Flags that keep Chromium headless, offline and quiet on these machines. */
+export const CHROMIUM_ARGS: readonly string[] = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -161,7 +162,7 @@ export async function openWorkbench(url: string, folder: string): Promise<Workbe
 
 /** Launches Debian's Chromium through playwright-core, which keeps its own throwaway profile. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], timeout: 30_000 });
 }
 
 /** The workbench URL for a folder, optionally with a payload such as the test paths. */

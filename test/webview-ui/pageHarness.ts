@@ -9,20 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../scripts/vscode/runExtensionTests';
 import { renderPanelHtml } from '../../src/extension/panel/panelHtml';
 import type { WebviewTheme } from './themes';
 
-/** Flags that keep Chromium headless, offline and quiet on these machines. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// One set of flags for every Chromium the project starts.
+export { CHROMIUM_ARGS };
 
 /** Starts Debian's Chromium, with any extra flags. */
 export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
