@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { RESULT_MARKER, type ExtensionTestCounts } from '../../test/extension/index';
 import { parseEnvPairs, startCodeServer, type CodeServer } from './codeServer';
+import { runScript } from './runScript';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Flags that keep Chromium headless, offline and quiet on these machines. */
@@ -296,15 +297,5 @@ async function main(): Promise<number> {
 // tsx loads these scripts as CommonJS (package.json has no "type"), so this tells a CLI run
 // from an import by another script.
 if (require.main === module) {
-  // process.exit runs the exit hooks that kill code-server's process group.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => process.exit(130));
-  }
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`extension tests: ${error instanceof Error ? error.message : error}\n`);
-      process.exit(1);
-    },
-  );
+  runScript('extension tests', main);
 }

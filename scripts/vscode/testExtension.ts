@@ -11,6 +11,7 @@ import { startSandbox, type DockerSandbox } from '../sandbox/dockerSandbox';
 import { createFleet, startContainers } from '../sandbox/fleet';
 import { runElectronTests } from './runElectronTests';
 import { runExtensionTests } from './runExtensionTests';
+import { runScript } from './runScript';
 
 const REPO = resolve(__dirname, '../..');
 const TESTS = resolve(REPO, 'out/test/extension/index.js');
@@ -92,14 +93,5 @@ function report(
 }
 
 if (require.main === module) {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => process.exit(130));
-  }
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`extension tests: ${error instanceof Error ? error.stack : error}\n`);
-      process.exit(1);
-    },
-  );
+  runScript('extension tests', main);
 }

@@ -15,6 +15,7 @@ import type { Locator, Page } from 'playwright-core';
 import { startSandbox, type DockerSandbox } from '../sandbox/dockerSandbox';
 import { openWorkbench } from './runExtensionTests';
 import { serve } from './serve';
+import { runScript } from './runScript';
 
 const REPO = resolve(__dirname, '../..');
 const SCREENSHOT = resolve(REPO, 'test-artifacts/ui-tree.png');
@@ -150,14 +151,5 @@ function build(): void {
 }
 
 if (require.main === module) {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => process.exit(130));
-  }
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`ui check: ${error instanceof Error ? error.stack : error}\n`);
-      process.exit(1);
-    },
-  );
+  runScript('ui check', main);
 }
