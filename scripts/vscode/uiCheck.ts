@@ -74,8 +74,7 @@ async function drive(page: Page, docker: Dockerode, ids: readonly string[]): Pro
   );
 
   await rows.at(-1)!.click({ button: 'right' });
-  const stop = page.locator('.context-view .monaco-menu .action-item', { hasText: /^Stop$/ });
-  await stop.first().click({ timeout: STEP_TIMEOUT_MS });
+  await chooseFromContextMenu(page, /^Stop$/);
 
   const expected = ids.map((_, i) => (PICKED.includes(i) ? 'exited' : 'running'));
   const states = await waitForStates(docker, ids, expected);
@@ -103,6 +102,19 @@ async function openContainersView(page: Page): Promise<Locator> {
   while ((await others.count()) > 0) await others.first().click();
   if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
   return page.locator('.pane', { has: header });
+}
+
+// A click on a menu item that lands while the menu is still settling is sometimes taken as
+// the end of the right-click and ignored, leaving the menu open: hover the item until the
+// menu focuses it, then choose it with Enter, as a keyboard user would.
+async function chooseFromContextMenu(page: Page, label: RegExp): Promise<void> {
+  const menu = page.locator('.context-view .monaco-menu');
+  const item = menu.locator('.action-item', { hasText: label }).first();
+  await item.hover({ timeout: STEP_TIMEOUT_MS });
+  await menu.locator('.action-item.focused', { hasText: label })
+    .waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
 }
 
 function row(view: Locator, name: string): Locator {

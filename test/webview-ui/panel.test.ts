@@ -468,6 +468,7 @@ describe('The Operations panel page', function () {
     const page = await openWith();
 
     await page.page.click(`${card('op-2')} .card-title`);
+    await page.settle();
     const request = await page.lastPosted();
     const loading = await page.page.locator('.items .loading').isVisible();
     await page.send(
@@ -533,6 +534,7 @@ describe('The Operations panel page', function () {
     const rerun = await page.lastPosted();
     await page.send({ type: 'result', id: rerun?.id, ok: true });
     await page.page.click('tr[data-operation-id="h-1"]');
+    await page.settle();
     const resumeShownForCompleted = await history.locator('[data-action="resume"]').isVisible();
     await history.locator('[data-action="retry-failed"]').click();
     const retry = await page.lastPosted();
