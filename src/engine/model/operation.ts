@@ -183,6 +183,26 @@ export interface ProgressSnapshot {
   readonly guardReason?: string;
   /** Set when the engine stopped answering; cleared when it answers again. */
   readonly engineProblem?: string;
+  /** One entry per engine, in the order they first appear, when the items span several. */
+  readonly hosts?: readonly HostProgress[];
+}
+
+/**
+ * One engine's share of an operation that spans several: each host is dispatched, limited
+ * and guarded on its own, so one that is slow or down holds back only its own items.
+ */
+export interface HostProgress {
+  /** The engine's name, as containers carry it in `host`. */
+  readonly host: string;
+  readonly total: number;
+  readonly counts: ItemCounts;
+  readonly ratePerSecond: number;
+  /** Requests this operation may have in flight on this host now. */
+  readonly concurrency: number;
+  /** Why the failure guard holds this host's items, when it does. */
+  readonly guardReason?: string;
+  /** Set while this engine is not answering. */
+  readonly engineProblem?: string;
 }
 
 /** Returns item counts with every state at zero. */
