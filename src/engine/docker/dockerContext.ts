@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,6 +26,72 @@ export interface DockerContextSources {
 interface ContextMeta {
   readonly Name?: unknown;
   readonly Endpoints?: { readonly docker?: { readonly Host?: unknown; SkipTLSVerify?: unknown } };
+}
+
+/** Every context the docker CLI knows, which one is current, and what could not be read. */
+export interface DockerContextList {
+  /** Sorted by name; "default" is not among them, as the CLI keeps no file for it. */
+  readonly contexts: readonly DockerContextEndpoint[];
+  /** The chosen context's name, undefined when it is "default" or none is chosen. */
+  readonly current?: string;
+  /** One sentence per context folder that was left out, saying which file and why. */
+  readonly problems: readonly string[];
+}
+
+/**
+ * Lists every context under `contexts/meta/`, as `docker context ls` would, for choosing
+ * several engines at once. A garbled or incomplete context is left out and named in
+ * `problems` rather than failing the whole list, since the others are still usable.
+ */
+export async function listDockerContexts(
+  sources: DockerContextSources = {},
+): Promise<DockerContextList> {
+  const env = sources.env ?? process.env;
+  const configDir = sources.configDir ?? (env.DOCKER_CONFIG || join(homedir(), '.docker'));
+  const problems: string[] = [];
+
+  let current: string | undefined;
+  try {
+    current = env.DOCKER_CONTEXT?.trim() || (await readCurrentContext(configDir));
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+
+  const metaRoot = join(configDir, 'contexts', 'meta');
+  let folders: string[];
+  try {
+    folders = await readdir(metaRoot);
+  } catch {
+    folders = [];
+  }
+
+  const contexts: DockerContextEndpoint[] = [];
+  for (const digest of folders) {
+    const metaFile = join(metaRoot, digest, 'meta.json');
+    try {
+      const meta = await readJson<ContextMeta>(metaFile);
+      if (meta === undefined) continue;
+      if (typeof meta !== 'object' || meta === null) {
+        problems.push(`${metaFile} holds no context; it is left out`);
+        continue;
+      }
+      const name = meta.Name;
+      const host = meta.Endpoints?.docker?.Host;
+      if (typeof name !== 'string' || name === '') {
+        problems.push(`The docker context in ${metaFile} has no name; it is left out`);
+      } else if (typeof host !== 'string' || host === '') {
+        problems.push(`The docker context "${name}" names no engine in ${metaFile}`);
+      } else {
+        contexts.push(await toEndpoint(configDir, digest, name, meta));
+      }
+    } catch (error) {
+      problems.push(`${(error as Error).message}; that context is left out`);
+    }
+  }
+
+  contexts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const chosen = current === '' || current === 'default' ? undefined : current;
+  return { contexts, ...(chosen === undefined ? {} : { current: chosen }), problems };
 }
 
 /**
@@ -58,12 +124,22 @@ export async function readDockerContext(
     throw new EndpointError(`The docker context "${name}" names no engine in ${metaFile}`);
   }
 
+  return toEndpoint(configDir, digest, name, meta);
+}
+
+async function toEndpoint(
+  configDir: string,
+  digest: string,
+  name: string,
+  meta: ContextMeta,
+): Promise<DockerContextEndpoint> {
+  const docker = meta.Endpoints?.docker;
   const tlsDir = join(configDir, 'contexts', 'tls', digest, 'docker');
   return {
     name,
-    host: docker.Host,
+    host: docker?.Host as string,
     ...((await isDirectory(tlsDir)) ? { tlsDir } : {}),
-    skipTlsVerify: docker.SkipTLSVerify === true,
+    skipTlsVerify: docker?.SkipTLSVerify === true,
   };
 }
 
