@@ -109,15 +109,37 @@ export async function readDockerContext(
   const name = env.DOCKER_CONTEXT?.trim() || (await readCurrentContext(configDir));
   if (name === undefined || name === '' || name === 'default') return undefined;
 
+  return readNamedContext(configDir, name, (metaFile) =>
+    `The docker context "${name}" is selected, but ${metaFile} does not exist: ` +
+      'choose another with `docker context use`');
+}
+
+/**
+ * Reads the context called `name`, as `docker --context NAME` does. Undefined for "default",
+ * which has no file; an EndpointError when no such context exists or it names no engine.
+ */
+export async function readDockerContextByName(
+  name: string,
+  sources: DockerContextSources = {},
+): Promise<DockerContextEndpoint | undefined> {
+  const env = sources.env ?? process.env;
+  const configDir = sources.configDir ?? (env.DOCKER_CONFIG || join(homedir(), '.docker'));
+  if (name === 'default') return undefined;
+
+  return readNamedContext(configDir, name, (metaFile) =>
+    `There is no docker context "${name}" (${metaFile} does not exist); ` +
+      '`docker context ls` lists the ones there are');
+}
+
+async function readNamedContext(
+  configDir: string,
+  name: string,
+  missing: (metaFile: string) => string,
+): Promise<DockerContextEndpoint> {
   const digest = createHash('sha256').update(name).digest('hex');
   const metaFile = join(configDir, 'contexts', 'meta', digest, 'meta.json');
   const meta = await readJson<ContextMeta>(metaFile);
-  if (meta === undefined) {
-    throw new EndpointError(
-      `The docker context "${name}" is selected, but ${metaFile} does not exist: ` +
-        'choose another with `docker context use`',
-    );
-  }
+  if (meta === undefined) throw new EndpointError(missing(metaFile));
 
   const docker = meta.Endpoints?.docker;
   if (typeof docker?.Host !== 'string' || docker.Host === '') {
