@@ -163,7 +163,7 @@ export interface OperationRecord {
   readonly items: readonly ItemRecord[];
 }
 
-/** Aggregate progress of one operation, sent at most every 100 ms. */
+/** Aggregate progress of one operation, sent every 100 ms while it runs. */
 export interface ProgressSnapshot {
   readonly operationId: string;
   readonly kind: OperationKind;

@@ -8,6 +8,7 @@ import {
   toErrorInfo,
 } from '../docker/engineErrors';
 import type {
+  HostProgress,
   ItemRecord,
   ItemState,
   OperationKind,
@@ -25,7 +26,8 @@ import { AbortError, isAbortError, sleep } from '../util/abort';
 import type { Logger } from '../util/logger';
 import { Wakeup } from '../util/wakeup';
 import type { EngineHealth } from './engineHealth';
-import { FailureGuard, type FailureGuardOptions } from './failureGuard';
+import type { FailureGuardOptions } from './failureGuard';
+import { HostLane } from './hostLane';
 import { performStep, rollbackSteps, showsDone, type ActionStep } from './itemActions';
 import { type OperationItem, toItemRecord } from './operationItem';
 import { backoffDelay, type RetryPolicy } from './retryPolicy';
@@ -74,12 +76,11 @@ export class OperationRun {
   private endedMs: number | undefined;
   private phaseStartedMs = 0;
   private cancelRequested = false;
-  private guardReason: string | undefined;
+  /** Cancel or roll back, once the user answered the failure guard with one of them. */
   private decision: GuardDecision | undefined;
-  private readonly guard: FailureGuard;
   private readonly wakeup = new Wakeup();
-  private readonly limiters = new Map<string, ConcurrencyLimiter>();
-  private readonly inFlightByHost = new Map<string, number>();
+  /** One lane per engine host, in the order the hosts first appear in the items. */
+  private readonly lanes = new Map<string, HostLane>();
   /**
    * Items with no request at the engine whose earlier answers all said "not done": waiting
    * for a slot in the host's queue or for a retry. `cancel` withdraws them through these.
@@ -106,14 +107,20 @@ export class OperationRun {
     this.items = items;
     this.priorityValue = priority;
     this.statusValue = status;
+    const guard = {
+      ...context.guard,
+      threshold: options.failureThreshold ?? context.guard.threshold,
+    };
     for (const item of items) {
       this.byId.set(item.id, item);
       this.counts[item.state] += 1;
+      let lane = this.lanes.get(item.host);
+      if (lane === undefined) {
+        lane = new HostLane(item.host, guard);
+        this.lanes.set(item.host, lane);
+      }
+      lane.addItem(item.state);
     }
-    this.guard = new FailureGuard({
-      ...context.guard,
-      threshold: options.failureThreshold ?? context.guard.threshold,
-    });
   }
 
   get status(): OperationStatus {
@@ -181,8 +188,16 @@ export class OperationRun {
     if (this.statusValue !== 'guarded') {
       throw new Error(`Operation ${this.id} is not waiting for a decision`);
     }
-    this.decision = decision;
-    if (decision !== 'continue') {
+    if (decision === 'continue') {
+      // Every host the guard holds goes on, counting its failures afresh from here.
+      for (const lane of this.lanes.values()) {
+        if (lane.guardReason === undefined) continue;
+        lane.guardReason = undefined;
+        lane.rearmGuard();
+      }
+      this.setStatus('running');
+    } else {
+      this.decision = decision;
       this.cancel();
     }
     this.wakeup.notify();
@@ -235,7 +250,7 @@ export class OperationRun {
     await this.launch('forward', targets);
   }
 
-  /** The aggregate view the UI shows, at most every 100 ms while running. */
+  /** The aggregate view the UI shows, every 100 ms while running. */
   snapshot(nowMs = Date.now()): ProgressSnapshot {
     const rate = this.rate.perSecond(nowMs);
     const remaining = this.remaining;
@@ -252,9 +267,22 @@ export class OperationRun {
       elapsedMs: (this.endedMs ?? nowMs) - start,
       concurrency: this.currentLimit(),
       latencyMs: this.latency.percentiles(),
-      guardReason: this.guardReason,
+      guardReason: this.guardReason(),
       engineProblem: this.engineProblem(),
+      ...(this.lanes.size > 1 ? { hosts: this.hostProgress(nowMs) } : {}),
     };
+  }
+
+  private hostProgress(nowMs: number): HostProgress[] {
+    return [...this.lanes.values()].map((lane) => ({
+      host: lane.host,
+      total: lane.size,
+      counts: { ...lane.counts },
+      ratePerSecond: Math.round(lane.rate.perSecond(nowMs) * 10) / 10,
+      concurrency: lane.limit,
+      guardReason: lane.guardReason,
+      engineProblem: this.context.healthFor(lane.host).problem,
+    }));
   }
 
   /** The operation as plain data, for history and callers. */
@@ -285,7 +313,11 @@ export class OperationRun {
     this.phase = phase;
     this.cancelRequested = false;
     this.decision = undefined;
-    this.guard.rearm(this.finished(), this.counts.failed);
+    for (const lane of this.lanes.values()) {
+      lane.guardReason = undefined;
+      lane.rearmGuard();
+      lane.rate.reset();
+    }
     this.rate.reset();
     this.phaseStartedMs = Date.now();
     this.startedMs ??= this.phaseStartedMs;
@@ -294,10 +326,10 @@ export class OperationRun {
     this.startSnapshots();
 
     try {
-      for (const wave of groupByWave(targets)) {
-        await this.dispatchWave(phase, wave);
-        if (this.cancelRequested) break;
-      }
+      // Hosts go on side by side, each through its own waves: compose dependencies never
+      // span engines, and one engine that is down must not hold back the others.
+      await Promise.all([...groupByHost(targets)].map(([host, items]) =>
+        this.dispatchHost(phase, this.laneOf(host), items)));
     } finally {
       this.stopSnapshots();
     }
@@ -330,35 +362,43 @@ export class OperationRun {
     this.context.onProgress(this.snapshot());
   }
 
-  private async dispatchWave(phase: Phase, wave: OperationItem[]): Promise<void> {
+  private async dispatchHost(phase: Phase, lane: HostLane, items: OperationItem[]): Promise<void> {
+    for (const wave of groupByWave(items)) {
+      await this.dispatchWave(phase, lane, wave);
+      if (this.cancelRequested) break;
+    }
+  }
+
+  private async dispatchWave(phase: Phase, lane: HostLane, wave: OperationItem[]): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     for (const item of wave) {
       if (item.state !== 'queued') continue;
-      const ready = await this.waitForSlot(item.host);
+      const ready = await this.waitForSlot(lane);
       if (!ready) break;
 
       const task = this.runItem(phase, item).finally(() => {
         inFlight.delete(task);
-        this.inFlightByHost.set(item.host, (this.inFlightByHost.get(item.host) ?? 1) - 1);
+        lane.inFlight -= 1;
         this.wakeup.notify();
       });
       inFlight.add(task);
-      this.inFlightByHost.set(item.host, (this.inFlightByHost.get(item.host) ?? 0) + 1);
+      lane.inFlight += 1;
     }
     await Promise.all(inFlight);
   }
 
   /**
-   * Waits until this operation may send one more request to `host`: below its limit, not
-   * held by the failure guard, and the engine answering. False when cancelled meanwhile.
+   * Waits until this operation may send one more request to the lane's host: below its
+   * limit, not held by the failure guard, and the engine answering. False when cancelled.
    */
-  private async waitForSlot(host: string): Promise<boolean> {
+  private async waitForSlot(lane: HostLane): Promise<boolean> {
+    const host = lane.host;
     for (;;) {
       if (this.cancelRequested || this.context.lifetime.aborted) return false;
 
-      const reason = this.guardReason ?? this.checkGuard();
+      const reason = lane.guardReason ?? lane.checkGuard();
       if (reason) {
-        await this.holdForDecision(reason);
+        await this.holdForDecision(lane, reason);
         continue;
       }
 
@@ -371,25 +411,25 @@ export class OperationRun {
         continue;
       }
 
-      const limit = this.limiterOf(host).limit;
-      if ((this.inFlightByHost.get(host) ?? 0) < limit) return true;
+      if (lane.inFlight < this.limiterOf(host).limit) return true;
       await this.wakeup.wait();
     }
   }
 
-  private checkGuard(): string | undefined {
-    return this.guard.check(this.finished(), this.counts.failed);
-  }
-
-  private async holdForDecision(reason: string): Promise<void> {
-    this.guardReason = reason;
+  /**
+   * Holds one host's dispatch until the user decides; other hosts go on meanwhile. The
+   * operation shows as guarded while any host is held.
+   */
+  private async holdForDecision(lane: HostLane, reason: string): Promise<void> {
+    lane.guardReason = reason;
     this.setStatus('guarded');
-    this.context.log.warn(`Operation ${this.id} paused by the failure guard: ${reason}`);
+    const where = this.lanes.size > 1 ? ` on ${lane.host}` : '';
+    this.context.log.warn(`Operation ${this.id} paused by the failure guard${where}: ${reason}`);
     this.context.onProgress(this.snapshot());
 
-    // A plain `cancel` ends the wait too: it answers the guard as "cancel" would.
+    // `decide` releases the lane; a plain `cancel` ends the wait as "cancel" would.
     while (
-      this.decision === undefined &&
+      lane.guardReason !== undefined &&
       !this.cancelRequested &&
       !this.context.lifetime.aborted
     ) {
@@ -397,14 +437,15 @@ export class OperationRun {
         () => undefined,
       );
     }
+    lane.guardReason = undefined;
+  }
 
-    const decision = this.decision;
-    this.guardReason = undefined;
-    if (decision === 'continue') {
-      this.decision = undefined;
-      this.guard.rearm(this.finished(), this.counts.failed);
-      this.setStatus('running');
-    }
+  /** The guard's reasons, with the host named when the operation spans several. */
+  private guardReason(): string | undefined {
+    const held = [...this.lanes.values()].filter((lane) => lane.guardReason !== undefined);
+    if (held.length === 0) return undefined;
+    if (this.lanes.size === 1) return held[0]!.guardReason;
+    return held.map((lane) => `${lane.host}: ${lane.guardReason!}`).join('; ');
   }
 
   /** Runs one item to a final state, with retries for transient failures. */
@@ -439,7 +480,7 @@ export class OperationRun {
     for (;;) {
       item.attempts += 1;
       const sentAt = Date.now();
-      const inFlight = this.inFlightByHost.get(host) ?? 0;
+      const inFlight = this.laneOf(host).inFlight;
       if (!item.uncertain) this.unsent.set(item, withdraw);
       try {
         const outcome = await this.context.queueFor(host).run(
@@ -600,6 +641,7 @@ export class OperationRun {
     if (state !== 'cancelled') {
       this.latency.add(item.durationMs);
       this.rate.add(now);
+      this.laneOf(item.host).rate.add(now);
     }
     this.setState(item, state);
   }
@@ -616,37 +658,37 @@ export class OperationRun {
   }
 
   private limiterOf(host: string): ConcurrencyLimiter {
-    let limiter = this.limiters.get(host);
-    if (!limiter) {
-      limiter = this.context.limiterFor(host, this.kind, this.options);
-      this.limiters.set(host, limiter);
-    }
-    return limiter;
+    return this.laneOf(host).limiter(() =>
+      this.context.limiterFor(host, this.kind, this.options));
+  }
+
+  private laneOf(host: string): HostLane {
+    const lane = this.lanes.get(host);
+    // Items never change host, and every host got its lane when the run was made.
+    if (lane === undefined) throw new Error(`Operation ${this.id} has no items on ${host}`);
+    return lane;
   }
 
   private currentLimit(): number {
     let total = 0;
-    for (const limiter of this.limiters.values()) total += limiter.limit;
+    for (const lane of this.lanes.values()) total += lane.limit;
     return total;
   }
 
   private engineProblem(): string | undefined {
-    const hosts = new Set(this.items.map((i) => i.host));
-    for (const host of hosts) {
+    const problems: string[] = [];
+    for (const host of this.lanes.keys()) {
       const problem = this.context.healthFor(host).problem;
-      if (problem) return problem;
+      if (problem) problems.push(problem);
     }
-    return undefined;
-  }
-
-  private finished(): number {
-    return this.items.length - this.counts.queued - this.counts.running;
+    return problems.length > 0 ? problems.join('; ') : undefined;
   }
 
   private setState(item: OperationItem, state: ItemState): void {
     if (item.state === state) return;
     this.counts[item.state] -= 1;
     this.counts[state] += 1;
+    this.laneOf(item.host).move(item.state, state);
     item.state = state;
     if (state === 'queued') item.reason = undefined;
     this.markDirty();
@@ -666,8 +708,13 @@ export class OperationRun {
 
   private startSnapshots(): void {
     this.stopSnapshots();
+    let quietTicks = 0;
+    // Every tick while items move, since rate, ETA and elapsed time change even when no item
+    // does; once a second while the guard waits for a person and nothing else changes.
     this.snapshotTimer = setInterval(() => {
-      if (!this.dirty) return;
+      quietTicks += 1;
+      if (!this.dirty && this.statusValue === 'guarded' && quietTicks < 10) return;
+      quietTicks = 0;
       this.dirty = false;
       this.context.onProgress(this.snapshot());
     }, SNAPSHOT_INTERVAL_MS);
@@ -680,6 +727,16 @@ export class OperationRun {
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
     this.snapshotTimer = undefined;
   }
+}
+
+function groupByHost(items: OperationItem[]): Map<string, OperationItem[]> {
+  const hosts = new Map<string, OperationItem[]>();
+  for (const item of items) {
+    const list = hosts.get(item.host);
+    if (list) list.push(item);
+    else hosts.set(item.host, [item]);
+  }
+  return hosts;
 }
 
 function groupByWave(items: OperationItem[]): OperationItem[][] {
