@@ -1,10 +1,7 @@
 import type { ContainerEngine } from '../docker/containerEngine';
 import {
-  ConflictError,
   EngineError,
   isEngineDown,
-  NotFoundError,
-  NotModifiedError,
   toErrorInfo,
 } from '../docker/engineErrors';
 import type {
@@ -28,7 +25,8 @@ import { Wakeup } from '../util/wakeup';
 import type { EngineHealth } from './engineHealth';
 import type { FailureGuardOptions } from './failureGuard';
 import { HostLane } from './hostLane';
-import { performStep, rollbackSteps, showsDone, type ActionStep } from './itemActions';
+import { attemptItem, type Phase } from './attemptItem';
+import { groupByHost, groupByWave } from './groupItems';
 import { type OperationItem, toItemRecord } from './operationItem';
 import { backoffDelay, type RetryPolicy } from './retryPolicy';
 
@@ -51,11 +49,6 @@ export interface RunContext {
   onProgress(snapshot: ProgressSnapshot): void;
 }
 
-/** The operation's phase decides which action each item gets. */
-type Phase = 'forward' | 'rollback';
-
-/** How one attempt ended, before retries are considered. */
-type AttemptOutcome = 'succeeded' | 'skipped';
 
 const SNAPSHOT_INTERVAL_MS = 100;
 
@@ -486,7 +479,8 @@ export class OperationRun {
         const outcome = await this.context.queueFor(host).run(
           (signal) => {
             this.unsent.delete(item);
-            return this.attempt(phase, item, signal);
+            return attemptItem(
+              this.context.adapterFor(host), phase, this.kind, this.options, item, signal);
           },
           this.priorityValue,
           withdraw.signal,
@@ -545,79 +539,6 @@ export class OperationRun {
       return true;
     } catch {
       return false;
-    }
-  }
-
-  /** One request (or two, for rollbacks that restore a pause) for one item. */
-  private async attempt(
-    phase: Phase,
-    item: OperationItem,
-    signal: AbortSignal,
-  ): Promise<AttemptOutcome> {
-    const adapter = this.context.adapterFor(item.host);
-    if (phase === 'rollback') {
-      for (const step of rollbackSteps(this.kind, item.before)) {
-        await this.tolerate(adapter, step, item, signal);
-      }
-      return 'succeeded';
-    }
-
-    if (item.uncertain && (await this.alreadyDone(adapter, item, signal))) {
-      return 'succeeded';
-    }
-    try {
-      await performStep(adapter, this.kind, item.id, this.options, signal);
-      return 'succeeded';
-    } catch (error) {
-      if (error instanceof NotModifiedError) {
-        // After a lost answer, a 304 means our own earlier request did the work.
-        if (item.uncertain) return 'succeeded';
-        item.reason = 'already in the requested state';
-        return 'skipped';
-      }
-      throw error;
-    }
-  }
-
-  /** Runs a rollback step, treating "already there" answers as success. */
-  private async tolerate(
-    adapter: ContainerEngine,
-    step: ActionStep,
-    item: OperationItem,
-    signal: AbortSignal,
-  ): Promise<void> {
-    try {
-      await performStep(adapter, step, item.id, this.options, signal);
-    } catch (error) {
-      if (error instanceof NotModifiedError) return;
-      if (error instanceof ConflictError && (await this.alreadyIn(adapter, item, step, signal))) {
-        return;
-      }
-      throw error;
-    }
-  }
-
-  private async alreadyIn(
-    adapter: ContainerEngine,
-    item: OperationItem,
-    step: ActionStep,
-    signal: AbortSignal,
-  ): Promise<boolean> {
-    const inspected = await adapter.inspect(item.id, signal);
-    return showsDone(step, inspected.state);
-  }
-
-  private async alreadyDone(
-    adapter: ContainerEngine,
-    item: OperationItem,
-    signal: AbortSignal,
-  ): Promise<boolean> {
-    try {
-      const inspected = await adapter.inspect(item.id, signal);
-      return showsDone(this.kind, inspected.state);
-    } catch (error) {
-      if (error instanceof NotFoundError) return showsDone(this.kind, undefined);
-      throw error;
     }
   }
 
@@ -727,24 +648,4 @@ export class OperationRun {
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
     this.snapshotTimer = undefined;
   }
-}
-
-function groupByHost(items: OperationItem[]): Map<string, OperationItem[]> {
-  const hosts = new Map<string, OperationItem[]>();
-  for (const item of items) {
-    const list = hosts.get(item.host);
-    if (list) list.push(item);
-    else hosts.set(item.host, [item]);
-  }
-  return hosts;
-}
-
-function groupByWave(items: OperationItem[]): OperationItem[][] {
-  const waves = new Map<number, OperationItem[]>();
-  for (const item of items) {
-    const list = waves.get(item.wave);
-    if (list) list.push(item);
-    else waves.set(item.wave, [item]);
-  }
-  return [...waves.entries()].sort((a, b) => a[0] - b[0]).map(([, list]) => list);
 }
