@@ -12,6 +12,7 @@ import type {
   OperationStatus,
   ProgressSnapshot,
 } from '../model/operation';
+import { FINAL_OPERATION_STATUSES } from '../model/operation';
 import { clampConcurrency, DEFAULT_HOST_CAP } from '../queue/concurrencyDefaults';
 import { type ConcurrencyLimiter, FixedLimiter } from '../queue/concurrencyLimiter';
 import { EngineQueue } from '../queue/engineQueue';
@@ -51,8 +52,20 @@ export interface BulkEngineOptions {
   readonly guard?: Partial<FailureGuardOptions>;
   /** How long items wait for an engine that went away before they fail. */
   readonly maxOutageMs?: number;
+  /**
+   * Finished operations kept in memory besides the running ones (default 4). Older ones are
+   * read back from the history when asked for, and rebuilt from it to be retried or rolled
+   * back; without a history they are forgotten.
+   */
+  readonly keepFinished?: number;
   readonly log?: Logger;
 }
+
+/** Finished runs an engine keeps in memory when its options do not say. */
+export const DEFAULT_KEEP_FINISHED = 4;
+
+/** Dependency waves remembered for dropped runs, whose history records do not carry them. */
+const MAX_REMEMBERED_WAVES = 64;
 
 /** A submitted operation: its id now, its final record later. */
 export interface OperationHandle {
@@ -87,6 +100,10 @@ export class BulkEngine {
   private readonly queues = new Map<string, EngineQueue>();
   private readonly health = new Map<string, EngineHealth>();
   private readonly runs = new Map<string, OperationRun>();
+  /** Ids of finished runs still in `runs`, oldest first. */
+  private readonly finished: string[] = [];
+  /** Wave of each item of a dropped run that had dependency order, by operation id. */
+  private readonly droppedWaves = new Map<string, ReadonlyMap<string, number>>();
   private readonly lifetime = new AbortController();
   private readonly log: Logger;
   private readonly context: RunContext;
@@ -171,14 +188,19 @@ export class BulkEngine {
     return this.runs.get(id)?.toRecord() ?? this.options.history?.get(id);
   }
 
-  /** The latest progress of an operation this process runs or ran. */
+  /**
+   * The latest progress of an operation that runs, or of one of the last finished ones;
+   * undefined for older ones, whose record `get` reads from the history.
+   */
   snapshot(id: string): ProgressSnapshot | undefined {
     return this.runs.get(id)?.snapshot();
   }
 
   /** Stops dispatching now; the unsent items become cancelled. */
   cancel(id: string): void {
-    this.requireRun(id).cancel();
+    const run = this.requireRun(id);
+    run.cancel();
+    this.retireIfIdle(run);
   }
 
   /** Answers the failure guard of an operation it paused. */
@@ -190,6 +212,7 @@ export class BulkEngine {
     const run = this.requireRun(id);
     run.setPriority(priority);
     this.options.history?.recordStatus(id, run.status, { priority });
+    this.retireIfIdle(run);
   }
 
   /**
@@ -199,6 +222,7 @@ export class BulkEngine {
   rollback(id: string): Promise<OperationRecord> {
     const run = this.requireRun(id);
     if (!isReversible(run.kind)) {
+      this.retireIfIdle(run);
       throw new OperationRefusedError(
         'A removal cannot be rolled back: removed containers are gone from the engine',
       );
@@ -206,6 +230,7 @@ export class BulkEngine {
     if (run.isActive) {
       throw new OperationRefusedError('Cancel the operation before rolling it back');
     }
+    this.unretire(run.id);
     return this.drive(run, () => run.rollback());
   }
 
@@ -215,6 +240,7 @@ export class BulkEngine {
     if (run.isActive) {
       throw new OperationRefusedError('The operation is still running; retry when it ends');
     }
+    this.unretire(run.id);
     return this.drive(run, () => run.retry(itemIds));
   }
 
@@ -222,8 +248,10 @@ export class BulkEngine {
   resume(id: string): Promise<OperationRecord> {
     const run = this.requireRun(id);
     if (run.status !== 'interrupted') {
+      this.retireIfIdle(run);
       throw new OperationRefusedError(`Only an interrupted operation can be resumed`);
     }
+    this.unretire(run.id);
     return this.drive(run, () => run.resume());
   }
 
@@ -252,7 +280,46 @@ export class BulkEngine {
       `Operation ${run.id} ${record.status}: ${counts} in ` +
         `${((record.endedMs ?? Date.now()) - (record.startedMs ?? record.createdMs)) / 1000} s`,
     );
+    this.retireIfIdle(run);
     return record;
+  }
+
+  /**
+   * Marks a run that has nothing left to do as finished, and drops the oldest finished runs
+   * past `keepFinished`: a 1000-item run holds about 0.8 MB, and a long session runs many.
+   * The history already holds each dropped run's record, to be read or rebuilt from.
+   */
+  private retireIfIdle(run: OperationRun): void {
+    if (run.isActive || !FINAL_OPERATION_STATUSES.has(run.status)) return;
+    this.unretire(run.id);
+    this.finished.push(run.id);
+
+    const keep = Math.max(0, this.options.keepFinished ?? DEFAULT_KEEP_FINISHED);
+    while (this.finished.length > keep) {
+      const id = this.finished.shift() as string;
+      const old = this.runs.get(id);
+      if (!old || old.isActive) continue;
+      this.rememberWaves(old);
+      this.runs.delete(id);
+    }
+  }
+
+  /** Takes a run off the finished list, as it is about to run again. */
+  private unretire(id: string): void {
+    const at = this.finished.indexOf(id);
+    if (at >= 0) this.finished.splice(at, 1);
+  }
+
+  // History records carry no waves; without them a retry of a dropped run would lose the
+  // dependency order its plan gave. Only runs that had an order are kept, and few of them.
+  private rememberWaves(run: OperationRun): void {
+    if (run.items.every((item) => item.wave === 0)) return;
+    this.droppedWaves.delete(run.id);
+    this.droppedWaves.set(run.id, new Map(run.items.map((item) => [item.id, item.wave])));
+    for (const id of this.droppedWaves.keys()) {
+      if (this.droppedWaves.size <= MAX_REMEMBERED_WAVES) break;
+      this.droppedWaves.delete(id);
+    }
   }
 
   private itemsOf(request: OperationRequest): OperationItem[] {
@@ -297,11 +364,13 @@ export class BulkEngine {
     if (!record) {
       throw new OperationRefusedError(`No operation with id ${id}`);
     }
-    // An operation from an earlier session: rebuild it so it can be retried or resumed. An
-    // item that failed because its answer was lost may have been done: a retry checks first.
+    // An operation from an earlier session, or one dropped from memory when it finished:
+    // rebuild it so it can be retried, rolled back or resumed. An item that failed because
+    // its answer was lost may have been done: a retry checks first.
+    const waves = this.droppedWaves.get(id);
     const items: OperationItem[] = record.items.map((i) => ({
       ...i,
-      wave: 0,
+      wave: waves?.get(i.id) ?? 0,
       uncertain: i.state === 'failed' && LOST_ANSWER_CODES.has(i.error?.code ?? ''),
     }));
     const run = new OperationRun(

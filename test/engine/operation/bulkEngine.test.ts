@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import {
   EngineError,
@@ -6,6 +9,7 @@ import {
   EngineUnreachableError,
   NotFoundError,
 } from '../../../src/engine/docker/engineErrors';
+import { HistoryStore } from '../../../src/engine/history/historyStore';
 import type { ContainerState } from '../../../src/engine/model/container';
 import {
   emptyCounts,
@@ -556,6 +560,87 @@ describe('BulkEngine over a simulated engine', () => {
       assert.equal(countsOf(record).succeeded, 50);
       assert.ok(errors.some((m) => m.includes('progress listener broke')));
       assert.ok(errors.some((m) => m.includes('item listener broke')));
+    });
+  });
+
+  describe('finished operations in memory', () => {
+    let dir: string;
+
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'stevedore-bulk-'));
+    });
+
+    afterEach(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('keeps at most the last few finished runs and reads the older ones from history',
+      async () => {
+        const history = new HistoryStore(dir);
+        const { sim, engine } = setup({ history, keepFinished: 3 });
+        const ids: string[] = [];
+        for (let n = 0; n < 10; n += 1) {
+          const targets = sim.addFleet(20, n % 2 === 0 ? 'running' : 'exited', `op${n}`);
+          const kind = n % 2 === 0 ? 'stop' : 'start';
+          const handle = engine.submit({ kind, targets });
+          ids.push(handle.id);
+          await handle.done;
+        }
+
+        const held = ids.filter((id) => engine.snapshot(id) !== undefined);
+        assert.deepEqual(held, ids.slice(-3));
+        for (const id of ids) {
+          const record = engine.get(id);
+          assert.equal(record?.status, 'completed', id);
+          assert.equal(countsOf(record!).succeeded, 20);
+        }
+        assert.deepEqual(engine.list().map((r) => r.id).sort(), [...ids].sort());
+      });
+
+    it('retries a finished operation that was dropped from memory, from its history',
+      async () => {
+        const history = new HistoryStore(dir);
+        const { sim, engine } = setup({ history, keepFinished: 1 });
+        const targets = sim.addFleet(10, 'running');
+        const broken = targets[4]!;
+        sim.failNext(broken.id, new EngineError('stop: server error', 'SERVER', false, 500));
+        const first = engine.submit({ kind: 'stop', targets });
+        assert.equal(countsOf(await first.done).failed, 1);
+        for (let n = 0; n < 3; n += 1) {
+          await engine.submit({ kind: 'stop', targets: sim.addFleet(5, 'running', `x${n}`) })
+            .done;
+        }
+        assert.equal(engine.snapshot(first.id), undefined, 'dropped from memory');
+
+        const record = await engine.retry(first.id);
+
+        assert.equal(record.id, first.id);
+        assert.equal(record.status, 'completed');
+        assert.deepEqual(countsOf(record), { ...emptyCounts(), succeeded: 10 });
+        assert.equal(sim.callsFor(broken.id, 'stop'), 2);
+        assert.equal(sim.stateOf(broken.id), 'exited');
+        assert.equal(engine.get(first.id)?.status, 'completed');
+      });
+
+    it('rolls back a dropped operation in its dependency order', async () => {
+      const history = new HistoryStore(dir);
+      const { sim, engine } = setup({ history, keepFinished: 0 });
+      const targets = sim.addFleet(12, 'exited');
+      const waves = targets.map((_, i) => i % 3);
+      const handle = engine.submit({ kind: 'start', targets, waves });
+      await handle.done;
+      assert.equal(engine.snapshot(handle.id), undefined, 'dropped from memory');
+      const from = sim.events.length;
+
+      const record = await engine.rollback(handle.id);
+
+      assert.equal(record.status, 'rolledBack');
+      for (const t of targets) assert.equal(sim.stateOf(t.id), 'exited');
+      const waveOf = new Map(targets.map((t, i) => [t.id, waves[i]]));
+      const stops = sim.events.slice(from).filter((e) => e.kind === 'stop');
+      const arrivals = stops.filter((e) => e.at === 'arrive').map((e) => waveOf.get(e.id!)!);
+      assert.equal(arrivals.length, 12);
+      assert.deepEqual(arrivals, [...arrivals].sort((a, b) => a - b), 'grouped by wave');
     });
   });
 
