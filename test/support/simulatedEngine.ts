@@ -40,6 +40,12 @@ export interface LatencyModel {
   readonly baseMs: Readonly<Record<CallKind, number>>;
   /** Added once per call in flight, as a CPU-bound daemon slows with its load. */
   readonly perInFlightMs: number;
+  /**
+   * Changing calls the daemon finishes per second at most, one after another, as a
+   * CPU-bound daemon does: past `perSecond` times the base latency in flight, more calls
+   * only wait longer. Unlimited when not given.
+   */
+  readonly perSecond?: number;
 }
 
 /** Small enough that 1000 items finish in well under a second at moderate concurrency. */
@@ -87,7 +93,9 @@ export class SimulatedEngine implements ContainerEngine {
   private readonly hanging = new Set<string>();
   /** Rejects every pending call at once, as a dying daemon resets its connections. */
   private readonly resets = new Set<(error: Error) => void>();
-  private readonly latency: LatencyModel;
+  private latency: LatencyModel;
+  /** When the CPU-bound daemon of `perSecond` is next free, on Date.now's scale. */
+  private freeAtMs = 0;
   private isDown = false;
   private inFlightNow = 0;
   private maxInFlightSeen = 0;
@@ -127,6 +135,11 @@ export class SimulatedEngine implements ContainerEngine {
   setState(id: string, state: ContainerState): void {
     const existing = this.containers.get(id);
     if (existing) this.containers.set(id, { ...existing, state, status: state });
+  }
+
+  /** Changes how fast the daemon answers from now on, as when the host gets busy. */
+  setLatency(latency: LatencyModel): void {
+    this.latency = latency;
   }
 
   /** The most calls that were ever in flight at once. */
@@ -309,7 +322,10 @@ export class SimulatedEngine implements ContainerEngine {
     const action = id !== undefined && isAction(kind);
     const ms = action && this.hanging.has(id)
       ? Infinity
-      : this.latency.baseMs[kind] + this.latency.perInFlightMs * this.inFlightNow;
+      : Math.max(
+        this.latency.baseMs[kind] + this.latency.perInFlightMs * this.inFlightNow,
+        action ? this.queueFor(this.latency.perSecond) : 0,
+      );
     await this.wait(ms, signal);
 
     const failure = action ? this.takeFailure(id) : undefined;
@@ -318,6 +334,14 @@ export class SimulatedEngine implements ContainerEngine {
       throw failure.error;
     }
     return effect();
+  }
+
+  /** How long a changing call waits for its turn at a daemon of `perSecond` calls a second. */
+  private queueFor(perSecond: number | undefined): number {
+    if (perSecond === undefined) return 0;
+    const now = Date.now();
+    this.freeAtMs = Math.max(now, this.freeAtMs) + 1000 / perSecond;
+    return this.freeAtMs - now;
   }
 
   private takeFailure(id: string): InjectedFailure | undefined {

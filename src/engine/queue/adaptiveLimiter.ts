@@ -1,5 +1,10 @@
 import type { OperationKind } from '../model/operation';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MIN_CONCURRENCY } from './concurrencyDefaults';
+import {
+  ADAPTIVE_MAX_CONCURRENCY,
+  DEFAULT_CONCURRENCY,
+  MAX_CONCURRENCY,
+  MIN_CONCURRENCY,
+} from './concurrencyDefaults';
 import type { ConcurrencyLimiter, RequestSample } from './concurrencyLimiter';
 
 /** How an adaptive limiter is set up; only `kind` is required. */
@@ -8,6 +13,7 @@ export interface AdaptiveLimiterOptions {
   /** Where to start, such as a remembered limit; the kind's default when not given. */
   readonly initial?: number;
   readonly min?: number;
+  /** The highest limit it may climb to; the kind's adaptive maximum when not given. */
   readonly max?: number;
   /** Milliseconds on any steady scale; injected so that tests drive time. */
   readonly now?: () => number;
@@ -37,8 +43,18 @@ type Direction = 'up' | 'down';
 
 /** A window needs this many samples at least, so one slow reply does not decide alone. */
 const MIN_WINDOW_SAMPLES = 16;
-/** A probe must win at least this share of its proportional gain to be kept. */
+/** A probe up must win at least this share of its proportional gain to be kept. */
 const GAIN_SHARE = 0.5;
+/**
+ * A probe down may lose at most this share of its proportional drop. Lower than the share
+ * up: with 0.5 each step down could cost up to a tenth of the rate, and on a noisy daemon
+ * the steps added up run after run (pause went from 32 to 2 in the benchmark).
+ */
+const LOSS_SHARE = 0.3;
+/** The best rate seen fades by this much per window, so that one lucky window does not rule. */
+const PEAK_FADE = 0.97;
+/** A settled window this far under the best rate means the engine changed: start afresh. */
+const REGIME_CHANGE = 0.6;
 const DOWN_FACTOR = 0.8;
 /** Windows spent at a limit after a failed probe before the next probe. */
 const HOLD_WINDOWS = 2;
@@ -109,6 +125,9 @@ export class AdaptiveLimiter implements ConcurrencyLimiter {
   private holdLeft = 0;
   private cooldownLeft = 0;
   private lastRate = 0;
+  /** The best window's rate (fading) and its limit: steps down are judged against it too. */
+  private peakRate = 0;
+  private peakLimit = 0;
   private baselineMs: number | undefined;
   private windows = 0;
 
@@ -120,7 +139,8 @@ export class AdaptiveLimiter implements ConcurrencyLimiter {
   constructor(options: AdaptiveLimiterOptions) {
     this.kind = options.kind;
     this.min = Math.max(MIN_CONCURRENCY, Math.round(options.min ?? MIN_CONCURRENCY));
-    this.max = Math.min(MAX_CONCURRENCY, Math.round(options.max ?? MAX_CONCURRENCY));
+    const max = options.max ?? ADAPTIVE_MAX_CONCURRENCY[options.kind];
+    this.max = Math.min(MAX_CONCURRENCY, Math.round(max));
     if (this.min > this.max) {
       throw new RangeError(`Expected min ${this.min} to be at most max ${this.max}`);
     }
@@ -205,9 +225,24 @@ export class AdaptiveLimiter implements ConcurrencyLimiter {
       ? meanLatency
       : Math.min(meanLatency, this.baselineMs * BASELINE_DRIFT);
 
+    const slow = this.latencyBound && meanLatency > this.baselineMs * LATENCY_TOLERANCE;
+    const won = this.probing !== undefined && this.baseLimit !== undefined && !appLimited &&
+      this.probeWon(this.probing, this.baseLimit, rate);
+    const changed = !appLimited && this.notePeak(rate, this.probing === undefined);
+
+    if (changed && slow) {
+      // The engine got slower at the same limit: go straight to where the requests would
+      // take their old time again (Little's law), at most halving, instead of 20% a probe.
+      const target = (this.current * this.baselineMs) / meanLatency;
+      this.baseLimit = undefined;
+      this.probing = undefined;
+      this.direction = 'down';
+      this.setLimit(Math.max(Math.floor(this.current * OVERLOAD_CUT), target), nowMs);
+      return;
+    }
+
     if (this.probing !== undefined && this.baseLimit !== undefined) {
-      const kept = !appLimited && this.probeWon(this.probing, this.baseLimit, rate);
-      if (kept) {
+      if (won) {
         this.baseLimit = this.current;
         this.baseRate = rate;
         this.probe(this.probing, nowMs);
@@ -228,24 +263,50 @@ export class AdaptiveLimiter implements ConcurrencyLimiter {
       this.holdLeft -= 1;
       this.openWindow(nowMs);
     } else {
-      const slow = this.latencyBound && meanLatency > this.baselineMs * LATENCY_TOLERANCE;
       this.probe(slow ? 'down' : this.direction, nowMs);
     }
   }
 
-  /** Whether the probe window beat the base window by enough to keep its limit. */
+  /**
+   * Whether the probe window beat the base window by enough to keep its limit. A step down
+   * must also hold against the best window at a higher limit, so that small losses, each
+   * within the noise, cannot add up to a large one.
+   */
   private probeWon(direction: Direction, baseLimit: number, rate: number): boolean {
     if (direction === 'up') {
       const rise = this.current / baseLimit - 1;
       return rate >= this.baseRate * (1 + GAIN_SHARE * rise);
     }
     const drop = 1 - this.current / baseLimit;
-    return rate >= this.baseRate * (1 - GAIN_SHARE * drop);
+    if (rate < this.baseRate * (1 - LOSS_SHARE * drop)) return false;
+    if (this.peakLimit <= this.current) return true;
+    const fromPeak = 1 - this.current / this.peakLimit;
+    return rate >= this.peakRate * (1 - LOSS_SHARE * fromPeak);
   }
 
-  /** Moves one step in `direction`, or the other way when a bound is in the way. */
+  /**
+   * Keeps the best rate, fading. Returns true when a settled window fell far below it: the
+   * engine changed, and the best rate starts afresh from this window.
+   */
+  private notePeak(rate: number, settled: boolean): boolean {
+    this.peakRate *= PEAK_FADE;
+    const changed = settled && rate < this.peakRate * REGIME_CHANGE;
+    if (changed || rate >= this.peakRate) {
+      this.peakRate = rate;
+      this.peakLimit = this.current;
+    }
+    return changed;
+  }
+
+  /**
+   * Moves one step in `direction`, or the other way when a bound is in the way. A kind whose
+   * latency is not engine load (stop) stays at its maximum instead: there more stopped
+   * paying, and a step down every few windows would only cost throughput.
+   */
   private probe(direction: Direction, nowMs: number): void {
-    for (const dir of [direction, direction === 'up' ? 'down' : 'up'] as const) {
+    const ways: readonly Direction[] = direction === 'down' ? ['down', 'up']
+      : this.latencyBound ? ['up', 'down'] : ['up'];
+    for (const dir of ways) {
       const next = this.stepFrom(dir);
       if (next !== this.current) {
         this.probing = dir;

@@ -9,7 +9,9 @@ import type { Logger } from '../util/logger';
 import { SILENT_LOGGER } from '../util/logger';
 import { AdaptiveLimiter } from './adaptiveLimiter';
 import {
+  ADAPTIVE_MAX_CONCURRENCY,
   clampConcurrency,
+  DEFAULT_CONCURRENCY,
   DEFAULT_HOST_CAP,
   MAX_CONCURRENCY,
   MIN_CONCURRENCY,
@@ -35,6 +37,11 @@ export interface LimitMemoryOptions {
 type Factory = (host: string, kind: OperationKind, options: OperationOptions) => ConcurrencyLimiter;
 
 export const LIMITS_FILE = 'limits.json';
+
+/** Windows a limiter must have measured for its limit to be remembered. */
+export const MIN_WINDOWS_TO_LEARN = 3;
+/** The most a remembered limit falls in one run: to three quarters of what it was. */
+const DECAY = 0.75;
 
 interface LimitsFile {
   readonly v: 1;
@@ -110,12 +117,13 @@ export class LimitMemory {
       if (options.concurrency !== undefined) {
         return new FixedLimiter(clampConcurrency(options.concurrency, kind));
       }
+      // The limiter's own maximum per kind stays within the host's queue cap: above it,
+      // extra requests only wait there, and the limit would climb on numbers that never
+      // reach the engine (stop reached 216 in the benchmark).
       const limiter = new AdaptiveLimiter({
         kind,
         initial: this.get(host, kind)?.limit,
-        // Above the host's queue cap, extra requests only wait there: the limit would climb
-        // on numbers that never reach the engine (stop reached 216 in the benchmark).
-        max: DEFAULT_HOST_CAP,
+        max: Math.min(DEFAULT_HOST_CAP, ADAPTIVE_MAX_CONCURRENCY[kind]),
         now: this.now,
       });
       if (operationId !== undefined) {
@@ -129,9 +137,10 @@ export class LimitMemory {
 
   /**
    * Learns from the limiters an operation used, then saves. A rolled-back operation teaches
-   * nothing about its kind: its limiters last measured the reverse actions. Only the first
-   * run of an operation teaches; a later retry or resume goes unlearned, and a rate spans
-   * any time the failure guard or an engine outage held the operation, so it reads low.
+   * nothing about its kind: its limiters last measured the reverse actions. A limiter that
+   * measured fewer than `MIN_WINDOWS_TO_LEARN` windows never tested its limit and teaches
+   * nothing either (a small retry, a short tail). A rate spans any time the failure guard or
+   * an engine outage held the operation, so it reads low.
    */
   async operationEnded(record: OperationRecord): Promise<void> {
     const used = this.live.get(record.id);
@@ -141,11 +150,25 @@ export class LimitMemory {
     let changed = false;
     for (const { host, limiter } of used) {
       const summary = limiter.summary();
-      if (summary.windows === 0) continue;
-      this.remember(host, record.kind, summary.limit, summary.ratePerSecond);
+      if (summary.windows < MIN_WINDOWS_TO_LEARN) continue;
+      this.learn(host, record.kind, summary.limit, summary.ratePerSecond);
       changed = true;
     }
     if (changed) await this.save();
+  }
+
+  /**
+   * Folds the limit one run ended at into what is remembered. A higher limit is taken at
+   * once; a lower one only lowers the memory by a quarter per run, and never below the
+   * kind's default. A run ends wherever its last probes left it, often low after a noisy
+   * stretch; taking that as it was made each run start lower than the last (pause drifted
+   * from 32 to 2 over five runs in the benchmark). Within a run the limiter still goes as
+   * low as the engine needs.
+   */
+  learn(host: string, kind: OperationKind, limit: number, ratePerSecond?: number): void {
+    const before = this.get(host, kind)?.limit;
+    const floor = Math.max(DEFAULT_CONCURRENCY[kind], Math.round((before ?? 0) * DECAY));
+    this.remember(host, kind, Math.max(limit, floor), ratePerSecond);
   }
 
   /** Stores what worked for one host and kind; a missing rate keeps the one known. */

@@ -6,9 +6,14 @@ import { join } from 'node:path';
 import type { OperationRecord, OperationStatus } from '../../../src/engine/model/operation';
 import { BulkEngine } from '../../../src/engine/operation/bulkEngine';
 import { AdaptiveLimiter } from '../../../src/engine/queue/adaptiveLimiter';
+import { DEFAULT_CONCURRENCY } from '../../../src/engine/queue/concurrencyDefaults';
 import { LIMITS_FILE, LimitMemory } from '../../../src/engine/queue/limitMemory';
 import type { Logger } from '../../../src/engine/util/logger';
-import { SimulatedEngine } from '../../support/simulatedEngine';
+import {
+  FAST_LATENCY,
+  type LatencyModel,
+  SimulatedEngine,
+} from '../../support/simulatedEngine';
 
 function recordingLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
@@ -74,20 +79,21 @@ describe('LimitMemory', () => {
     assert.equal(limiter.limit, 9);
   });
 
-  it('learns the final limit and rate of an operation when it ends', async () => {
-    const clock = { now: 0 };
-    const memory = new LimitMemory(dir, { now: () => clock.now });
-    const limiter = memory.limiterFactory('op-1')('local', 'start', {}) as AdaptiveLimiter;
-    exercise(limiter, clock, 200);
+  it('learns the final limit, never below the kind default, and the rate when it ends',
+    async () => {
+      const clock = { now: 0 };
+      const memory = new LimitMemory(dir, { now: () => clock.now });
+      const limiter = memory.limiterFactory('op-1')('local', 'start', {}) as AdaptiveLimiter;
+      exercise(limiter, clock, 200);
 
-    await memory.operationEnded(record('op-1', 'completed'));
+      await memory.operationEnded(record('op-1', 'completed'));
 
-    const learned = memory.get('local', 'start');
-    assert.equal(learned?.limit, limiter.summary().limit);
-    assert.ok(learned?.ratePerSecond !== undefined && learned.ratePerSecond > 0);
-    const onDisk = JSON.parse(readFileSync(join(dir, LIMITS_FILE), 'utf8'));
-    assert.equal(onDisk.hosts.local.start.limit, learned?.limit);
-  });
+      const learned = memory.get('local', 'start');
+      assert.equal(learned?.limit, Math.max(limiter.summary().limit, DEFAULT_CONCURRENCY.start));
+      assert.ok(learned?.ratePerSecond !== undefined && learned.ratePerSecond > 0);
+      const onDisk = JSON.parse(readFileSync(join(dir, LIMITS_FILE), 'utf8'));
+      assert.equal(onDisk.hosts.local.start.limit, learned?.limit);
+    });
 
   it('learns nothing from a rolled-back operation, whose limiters measured the reverse',
     async () => {
@@ -214,5 +220,68 @@ describe('LimitMemory', () => {
       assert.ok(sim.maxInFlight <= 5);
       assert.equal(memory.get('sim', 'start'), undefined);
     });
+
+    /** A CPU-bound daemon: 20 ms a call, 400 calls a second, so gains stop at 8 in flight. */
+    const KNEE_OF_8: LatencyModel = { ...FAST_LATENCY, baseMs: allBase(20), perSecond: 400 };
+
+    it('starts the fifth of five runs on the same engine no lower than the first', async () => {
+      const sim = new SimulatedEngine({ latency: KNEE_OF_8 });
+      const memory = new LimitMemory(dir);
+      const engine = new BulkEngine({ adapters: [sim], limitMemory: memory });
+      const startedAt: number[] = [];
+      const endedAt: number[] = [];
+      try {
+        for (let run = 0; run < 5; run += 1) {
+          const targets = sim.addFleet(240, 'running', `run${run}`);
+          startedAt.push(memory.get('sim', 'pause')?.limit ?? DEFAULT_CONCURRENCY.pause);
+          const record = await engine.submit({ kind: 'pause', targets }).done;
+          assert.equal(record.status, 'completed');
+          endedAt.push(memory.get('sim', 'pause')?.limit ?? 0);
+        }
+      } finally {
+        await engine.dispose();
+      }
+
+      const [first, , , , fifth] = startedAt as [number, number, number, number, number];
+      assert.ok(fifth >= first * 0.75, `started at ${startedAt.join(', ')}`);
+      assert.ok(endedAt.every((l) => l >= DEFAULT_CONCURRENCY.pause), `${endedAt.join(', ')}`);
+      assert.ok(Math.max(...startedAt) <= 64, `started at ${startedAt.join(', ')}`);
+    });
+
+    it('lowers the limit within the same run when the engine suddenly slows down', async () => {
+      // 1600 calls a second at 20 ms: 32 in flight pay off, until the host gets busy and the
+      // daemon manages 200 a second, where anything past 4 in flight only waits.
+      const fast: LatencyModel = { ...KNEE_OF_8, perSecond: 1600 };
+      const slow: LatencyModel = { ...KNEE_OF_8, perSecond: 200 };
+      const sim = new SimulatedEngine({ latency: fast });
+      const targets = sim.addFleet(900, 'exited');
+      const memory = new LimitMemory(dir);
+      memory.remember('sim', 'start', 32);
+      const engine = new BulkEngine({ adapters: [sim], limitMemory: memory });
+      let answered = 0;
+      let atSlowdown = 0;
+      const limitsAfter: number[] = [];
+      engine.onItem(({ item }) => {
+        if (item.state !== 'succeeded') return;
+        answered += 1;
+        if (answered === 150) sim.setLatency(slow);
+      });
+      engine.onProgress((s) => {
+        if (answered < 150) atSlowdown = s.concurrency;
+        else limitsAfter.push(s.concurrency);
+      });
+
+      const record = await engine.submit({ kind: 'start', targets }).done;
+      await engine.dispose();
+
+      assert.equal(record.status, 'completed');
+      const seen = `${atSlowdown} at the slowdown, then ${limitsAfter.join(', ')}`;
+      assert.ok(atSlowdown >= 24, seen);
+      assert.ok(Math.min(...limitsAfter) <= atSlowdown * 0.6, seen);
+    });
   });
 });
+
+function allBase(ms: number): LatencyModel['baseMs'] {
+  return { ...FAST_LATENCY.baseMs, start: ms, stop: ms, restart: ms, pause: ms, unpause: ms };
+}
