@@ -6,9 +6,9 @@ import { clampConcurrency } from '../../queue/concurrencyDefaults';
  * default, so the plan's estimate assumes what the queue will actually do.
  */
 export function batchSizeFor(kind: OperationKind, options?: OperationOptions): number {
-  // The defaults (start 12, restart 12, stop 64, kill/pause/unpause 32, remove 24) follow
-  // the daemon's cost: start and restart spawn a runc process each, so more in flight only
-  // queues inside a CPU-bound engine; stop mostly waits out grace periods, which overlap;
-  // the rest are cheap cgroup or bookkeeping work.
+  // The defaults (start/pause/unpause 4, restart/kill 8, remove 32, stop 64) come from the
+  // benchmark's fixed-concurrency sweep: start and restart spawn a runc process each, so
+  // more in flight only queues inside a CPU-bound engine; stop mostly waits out grace
+  // periods, which overlap. See DEFAULT_CONCURRENCY.
   return clampConcurrency(options?.concurrency, kind);
 }
