@@ -7,6 +7,7 @@ import { LimitMemory } from '../engine/queue/limitMemory';
 import { COMMANDS } from './commands/commandIds';
 import type { CommandDeps } from './commands/commandDeps';
 import { registerCommands } from './commands/registerCommands';
+import { CHOOSE_ENGINES_COMMAND, chooseEngines } from './connection/chooseEngines';
 import { EngineConnection } from './connection/engineConnection';
 import { DetachableHistoryStore } from './history/detachableHistoryStore';
 import { rerunOperation } from './operations/rerunOperation';
@@ -55,7 +56,7 @@ export class StevedoreServices {
     // Limits that worked before live beside the history, as the CLI keeps them.
     const limits = new LimitMemory(StevedoreServices.historyDir(context), { log });
     for (const warning of await limits.load()) log.warn(`[limits] ${warning}`);
-    const connection = new EngineConnection(settings, history, limits, log);
+    const connection = new EngineConnection(settings, history, limits, log, context.globalState);
     const planner = new PlannerClient({
       workerPath: join(context.extensionPath, 'dist', 'plannerWorker.js'),
     });
@@ -78,6 +79,8 @@ export class StevedoreServices {
 
     const registrations = vscode.Disposable.from(
       registerCommands(deps),
+      vscode.commands.registerCommand(CHOOSE_ENGINES_COMMAND,
+        (arg: unknown) => chooseEngines(connection, arg)),
       registerSelectorHelp(),
       registerOperationsPanelSerializer(context, panel),
       history.onWarning((message) => void vscode.window.showWarningMessage(message)),

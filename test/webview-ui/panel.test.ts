@@ -244,6 +244,92 @@ describe('The Operations panel page', function () {
     assert.equal(await banner.isVisible(), false);
   });
 
+  it('shows one line per engine for an operation that spans several', async () => {
+    const hosts = [
+      {
+        host: 'unix:///run/a.sock', total: 60, counts: counts({ succeeded: 30, queued: 30 }),
+        ratePerSecond: 10, concurrency: 8,
+      },
+      {
+        host: 'tcp://build-2:2376', total: 40, counts: counts({ succeeded: 10, failed: 3 }),
+        ratePerSecond: 0, concurrency: 1, engineProblem: 'no answer for 30 s',
+      },
+      {
+        host: 'tcp://build-3:2376', total: 0, counts: counts(), ratePerSecond: 0,
+        concurrency: 0, guardReason: '3 of 4 failed',
+      },
+    ];
+    const page = await openWith({
+      type: 'snapshot', active: [active('op-1', { hosts })], history: [],
+    });
+    const line = (host: string, part: string): Promise<string> =>
+      text(page, `${card('op-1')} .host-line[data-host="${host}"] .host-${part}`);
+
+    const shown = await page.page.$$eval(`${card('op-1')} .host-line`,
+      (lines) => lines.map((l) => l.getAttribute('data-host')));
+    assert.deepEqual(shown, hosts.map((h) => h.host));
+    assert.equal(await line('unix:///run/a.sock', 'name'), 'unix:///run/a.sock');
+    assert.equal(await line('unix:///run/a.sock', 'counts'), '30 of 60');
+    assert.equal(await line('unix:///run/a.sock', 'rate'), '10/s');
+    assert.equal(await line('unix:///run/a.sock', 'concurrency'), '8 in flight');
+    assert.equal(await line('tcp://build-2:2376', 'counts'), '13 of 40 · 3 failed');
+    assert.equal(await line('tcp://build-2:2376', 'problem'),
+      'Not answering: no answer for 30 s');
+    assert.equal(await line('tcp://build-3:2376', 'problem'),
+      'Held by the failure guard: 3 of 4 failed');
+    assert.equal(await page.page.locator(
+      `${card('op-1')} .host-line[data-host="unix:///run/a.sock"] .host-problem`).isVisible(),
+    false);
+    const bar = page.page.locator(
+      `${card('op-1')} .host-line[data-host="unix:///run/a.sock"] [role="progressbar"]`);
+    assert.equal(await bar.getAttribute('aria-valuenow'), '30');
+  });
+
+  it('updates engine lines in place and hides them for an operation on one engine', async () => {
+    const share = (host: string, succeeded: number) => ({
+      host, total: 10, counts: counts({ succeeded }), ratePerSecond: 1, concurrency: 2,
+    });
+    const page = await openWith({
+      type: 'snapshot',
+      active: [active('op-1', { hosts: [share('a', 1), share('b', 2)] })],
+      history: [],
+    });
+    const lines = page.page.locator(`${card('op-1')} .host-lines`);
+    const before = await page.page.locator(`${card('op-1')} .host-line[data-host="a"]`)
+      .elementHandle();
+
+    await page.send({
+      type: 'progress', changed: [active('op-1', { hosts: [share('a', 5), share('b', 2)] })],
+      removed: [],
+    });
+    const after = await page.page.locator(`${card('op-1')} .host-line[data-host="a"]`)
+      .elementHandle();
+    const same = await page.page.evaluate(([x, y]) => x === y, [before, after]);
+    const updated = await text(page, `${card('op-1')} .host-line[data-host="a"] .host-counts`);
+    await page.send({
+      type: 'progress', changed: [active('op-1', { hosts: [share('a', 6)] })], removed: [],
+    });
+
+    assert.equal(same, true);
+    assert.equal(updated, '5 of 10');
+    assert.equal(await lines.isVisible(), false);
+  });
+
+  it('ignores a snapshot whose engine lines are malformed', async () => {
+    const page = await openWith({ type: 'snapshot', active: [active('op-1')], history: [] });
+
+    await page.send({
+      type: 'progress',
+      changed: [active('op-1', {
+        hosts: [{ host: 'a', total: -1, counts: counts(), ratePerSecond: 0, concurrency: 0 }],
+        total: 555,
+      } as never)],
+      removed: [],
+    });
+
+    assert.equal(await text(page, `${card('op-1')} [data-figure="targets"] .figure-value`), '100');
+  });
+
   it('posts a new priority from the arrows and from a typed number', async () => {
     const page = await openWith();
     const priority = page.page.locator(`${card('op-2')} .priority`);

@@ -31,22 +31,35 @@ const SOURCES: Readonly<Record<EngineLocation['source'], string>> = {
   default: 'the default socket',
 };
 
+/** Which of several engines a problem is about: its name and where it was configured. */
+export interface ProblemEngine {
+  readonly name: string;
+  readonly origin?: string;
+}
+
 /**
  * Turns a failure to locate or list into one clear problem. `location` is where Stevedore
- * looked, when it got that far, so the message can name the address and where it came from.
+ * looked, when it got that far, so the message can name the address and where it came from;
+ * `engine` names the engine among several, so the user knows which one is meant.
  */
 export function describeProblem(
   error: unknown,
   location: EngineLocation | undefined,
+  engine?: ProblemEngine,
 ): ConnectionProblem {
   const message = error instanceof Error ? error.message : String(error);
-  const where = location === undefined ? 'the Docker engine'
-    : `the Docker engine at ${location.endpoint.label} (from ${sourceOf(location)})`;
+  const origin = engine?.origin ?? (location === undefined ? undefined : sourceOf(location));
+  const named = engine === undefined || engine.name === location?.endpoint.label
+    ? 'the Docker engine' : `the Docker engine "${engine.name}"`;
+  const where = location === undefined
+    ? `${named}${engine?.origin === undefined ? '' : ` (from ${engine.origin})`}`
+    : `${named} at ${location.endpoint.label} (from ${origin})`;
 
   if (error instanceof EndpointError) {
     return {
       state: 'badSetting',
-      message: `The engine address is not usable: ${message}`,
+      message: engine === undefined ? `The engine address is not usable: ${message}`
+        : `The address of ${where} is not usable: ${message}`,
       advice: 'Fix stevedore.engine.host in your user settings (or DOCKER_HOST, or the docker ' +
         'context), then choose Retry.',
     };

@@ -26,6 +26,8 @@ export const MAX_ITEMS = 100_000;
 export const MAX_ITEMS_PER_MESSAGE = 1000;
 /** Most active operations, or history entries, one message may list. */
 export const MAX_OPERATIONS = 1000;
+/** Most engines one operation's progress may list, one line each. */
+export const MAX_HOSTS = 64;
 /** Most points in the throughput series. */
 export const MAX_SERIES_POINTS = 3600;
 /** Priorities the page may ask for lie within plus or minus this. */
@@ -325,6 +327,11 @@ const itemRecord = shape(
   { durationMs: nonNegative, error: errorInfo, reason: text },
 );
 
+const hostProgress = shape(
+  { host: name, total: count, counts, ratePerSecond: nonNegative, concurrency: count },
+  { guardReason: text, engineProblem: text },
+);
+
 const progressSnapshot = shape(
   {
     operationId: id,
@@ -338,7 +345,12 @@ const progressSnapshot = shape(
     concurrency: count,
     latencyMs: shape({ p50: nonNegative, p95: nonNegative, p99: nonNegative }),
   },
-  { etaMs: nonNegative, guardReason: text, engineProblem: text },
+  {
+    etaMs: nonNegative,
+    guardReason: text,
+    engineProblem: text,
+    hosts: list(MAX_HOSTS, hostProgress),
+  },
 );
 
 const activeView = shape({ snapshot: progressSnapshot, createdMs: finite }, { label: name });

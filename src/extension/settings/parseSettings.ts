@@ -3,6 +3,7 @@ import { MAX_CONCURRENCY, MIN_CONCURRENCY } from '../../engine/queue/concurrency
 import {
   DEFAULT_SETTINGS,
   GROUP_BY_VALUES,
+  type EngineHostSetting,
   type GroupBy,
   RESTRICTED_SETTINGS,
   type StevedoreSettings,
@@ -35,7 +36,7 @@ export function parseSettings(inspect: InspectSetting, trusted: boolean): Parsed
     const value = inspect(key);
     if (value === undefined) return undefined;
     // A machine setting lives in the user's settings only; VS Code ignores workspace values.
-    if (key === 'engine.host') return value.globalValue;
+    if (key === 'engine.host' || key === 'engine.hosts') return value.globalValue;
     if (!trusted && RESTRICTED_SETTINGS.includes(key)) return value.globalValue;
     return value.workspaceFolderValue ?? value.workspaceValue ?? value.globalValue;
   };
@@ -66,6 +67,7 @@ export function parseSettings(inspect: InspectSetting, trusted: boolean): Parsed
     fallBack('engine.host', raw, 'an address such as unix:///var/run/docker.sock', ''));
   const settings: StevedoreSettings = {
     ...(engineHost ? { engineHost } : {}),
+    engineHosts: readEngineHosts(read('engine.hosts'), problems),
     concurrency: readConcurrency(read('concurrency'), problems),
     stopGraceSeconds: number('stopGraceSeconds', 0, 3600, d.stopGraceSeconds, true),
     failureThreshold: number('failureThreshold', 0, 1, d.failureThreshold, false),
@@ -83,6 +85,42 @@ function readHost(raw: unknown, bad: (raw: unknown) => string): string | undefin
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== 'string') return bad(raw) || undefined;
   return raw.trim() || undefined;
+}
+
+const HOSTS_EXAMPLE = '[{ "name": "build", "host": "tcp://build-1:2376", "tlsVerify": true }]';
+
+// Each entry stands alone: a bad one is dropped and named, the good ones are kept.
+function readEngineHosts(raw: unknown, problems: string[]): EngineHostSetting[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) {
+    problems.push(`The setting stevedore.engine.hosts is ${JSON.stringify(raw)}; expected a ` +
+      `list such as ${HOSTS_EXAMPLE}. No extra engines are offered.`);
+    return [];
+  }
+
+  const hosts: EngineHostSetting[] = [];
+  for (const [index, entry] of raw.entries()) {
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const host = typeof e.host === 'string' ? e.host.trim() : '';
+    const wellTyped = (e.name === undefined || typeof e.name === 'string') &&
+      (e.tlsVerify === undefined || typeof e.tlsVerify === 'boolean') &&
+      (e.certPath === undefined || typeof e.certPath === 'string');
+    if (host === '' || !wellTyped) {
+      problems.push(`The setting stevedore.engine.hosts[${index}] is ${JSON.stringify(entry)}; ` +
+        'expected { "host": address, "name"?: text, "tlsVerify"?: true or false, ' +
+        '"certPath"?: folder }. It is left out.');
+      continue;
+    }
+    const name = typeof e.name === 'string' ? e.name.trim() : '';
+    hosts.push({
+      host,
+      ...(name === '' ? {} : { name }),
+      ...(typeof e.tlsVerify === 'boolean' ? { tlsVerify: e.tlsVerify } : {}),
+      ...(typeof e.certPath === 'string' && e.certPath.trim() !== ''
+        ? { certPath: e.certPath.trim() } : {}),
+    });
+  }
+  return hosts;
 }
 
 function readGroupBy(raw: unknown, bad: (raw: unknown) => GroupBy): GroupBy {

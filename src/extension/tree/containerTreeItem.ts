@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 
 import type { ContainerState, ContainerSummary } from '../../engine/model/container';
 import type { GroupBy } from '../settings/stevedoreSettings';
-import type { ContainerNode, GroupNode } from './treeNodes';
+import type { ContainerNode, GroupNode, HostNode } from './treeNodes';
 
 const STATE_ICONS: Readonly<Record<ContainerState, [icon: string, color?: string]>> = {
   running: ['vm-running', 'charts.green'],
@@ -46,6 +46,31 @@ export function groupTreeItem(node: GroupNode, groupBy: GroupBy): vscode.TreeIte
   item.iconPath = new vscode.ThemeIcon(GROUP_ICONS[groupBy]);
   item.contextValue = 'group';
   item.tooltip = `${node.label}: ${total} containers, ${node.running} running`;
+  return item;
+}
+
+/**
+ * How an engine shows when several are active: its name, its counts, or that it does not
+ * answer. An answering engine takes the group menus, so a bulk action can target it whole.
+ */
+export function hostTreeItem(node: HostNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = node.id;
+  const counts = `${node.total} · ${node.running} running`;
+  if (node.answering === false) {
+    item.description = 'not answering';
+    item.iconPath = new vscode.ThemeIcon('debug-disconnect',
+      new vscode.ThemeColor('errorForeground'));
+    item.contextValue = 'host.unreachable';
+  } else {
+    item.description = node.answering === undefined ? 'connecting…' : counts;
+    item.iconPath = new vscode.ThemeIcon('server');
+    item.contextValue = 'group';
+  }
+  const address = node.label === node.host ? '' : ` (${node.host})`;
+  item.tooltip = node.answering === false
+    ? `${node.label}${address}: ${node.problem ?? 'not answering'}`
+    : `${node.label}${address}: ${node.total} containers, ${node.running} running`;
   return item;
 }
 

@@ -4,12 +4,18 @@ import type { ContainerSummary } from '../../engine/model/container';
 import { matchesSelector } from '../../engine/planner/selector/matchesSelector';
 import type { Selector } from '../../engine/planner/selector/selectorTypes';
 import type { GroupBy } from '../settings/stevedoreSettings';
-import { containerTooltip, containerTreeItem, groupTreeItem } from './containerTreeItem';
-import { groupContainers } from './groupContainers';
+import {
+  containerTooltip,
+  containerTreeItem,
+  groupTreeItem,
+  hostTreeItem,
+} from './containerTreeItem';
+import { type ContainerGroup, groupContainers } from './groupContainers';
 import {
   containerNodeId,
   type ContainerNode,
   type GroupNode,
+  type HostNode,
   type TreeNode,
 } from './treeNodes';
 
@@ -17,6 +23,16 @@ import {
 export interface ContainerFilter {
   readonly text: string;
   readonly selector: Selector;
+}
+
+/** One active engine as the view shows it when several are: its name and whether it answers. */
+export interface HostView {
+  /** The engine's name, as containers carry it in `host`. */
+  readonly host: string;
+  readonly label: string;
+  /** Undefined until its first list answers or fails. */
+  readonly answering: boolean | undefined;
+  readonly problem?: string;
 }
 
 /** How many containers the engine has, and how many the filter lets through. */
@@ -28,12 +44,17 @@ export interface TreeCounts {
 /**
  * The Containers view's data. Each rebuild groups the whole list once (O(n)), reuses the
  * node objects of containers and groups that are still there, and tells VS Code about the
- * groups that changed only; the whole tree refreshes only when groups come or go.
+ * groups that changed only; the whole tree refreshes only when groups come or go. With
+ * several engines active, each engine is a node at the top with its own groups below.
  */
 export class ContainerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private containers: readonly ContainerSummary[] = [];
   private groups = new Map<string, GroupNode>();
   private ordered: GroupNode[] = [];
+  private hosts: readonly HostView[] = [];
+  private hostNodes = new Map<string, HostNode>();
+  private orderedHosts: HostNode[] = [];
+  private byHost = false;
   private nodes = new Map<string, ContainerNode>();
   private filterValue: ContainerFilter | undefined;
   private counts: TreeCounts = { total: 0, visible: 0 };
@@ -59,18 +80,29 @@ export class ContainerTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     return this.counts;
   }
 
-  /** The groups as shown, in order; for tests and for "act on visible". */
+  /** The groups as shown, in order, under every engine; for tests and for "act on visible". */
   get groupNodes(): readonly GroupNode[] {
     return this.ordered;
   }
 
+  /** The engines at the top of the view, when more than one is active; else empty. */
+  get hostNodesShown(): readonly HostNode[] {
+    return this.orderedHosts;
+  }
+
   /**
-   * Shows `containers`, or an empty tree when `showing` is false (the engine cannot be
-   * reached, so the welcome view explains why instead).
+   * Shows `containers`, or an empty tree when `showing` is false (no engine can be reached,
+   * so the welcome view explains why instead). With more than one of `hosts`, each is a
+   * node at the top, shown even while it has no containers or does not answer.
    */
-  update(containers: readonly ContainerSummary[], showing = true): void {
+  update(
+    containers: readonly ContainerSummary[],
+    showing = true,
+    hosts: readonly HostView[] = [],
+  ): void {
     this.containers = containers;
     this.showing = showing;
+    this.hosts = hosts;
     this.rebuild(false);
   }
 
@@ -79,6 +111,7 @@ export class ContainerTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.groupByValue = groupBy;
     // Group ids include the grouping, so every group node is new: start from scratch.
     this.groups = new Map();
+    for (const host of this.orderedHosts) host.children = [];
     this.rebuild(true);
   }
 
@@ -98,14 +131,19 @@ export class ContainerTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   getChildren(element?: TreeNode): TreeNode[] {
-    if (element === undefined) return this.ordered;
-    return element.kind === 'group' ? element.children : [];
+    if (element === undefined) return this.byHost ? this.orderedHosts : this.ordered;
+    return element.kind === 'container' ? [] : element.children;
   }
 
   getTreeItem(element: TreeNode): vscode.TreeItem {
-    return element.kind === 'group'
-      ? groupTreeItem(element, this.groupByValue)
-      : containerTreeItem(element);
+    switch (element.kind) {
+      case 'host':
+        return hostTreeItem(element);
+      case 'group':
+        return groupTreeItem(element, this.groupByValue);
+      case 'container':
+        return containerTreeItem(element);
+    }
   }
 
   // The tooltip is built on hover, so 10,000 items cost 10,000 cheap TreeItems, not documents.
@@ -115,7 +153,7 @@ export class ContainerTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
-    return element.kind === 'container' ? element.parent : undefined;
+    return element.kind === 'host' ? undefined : element.parent;
   }
 
   dispose(): void {
@@ -129,27 +167,126 @@ export class ContainerTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     const keep = filter === undefined
       ? undefined
       : (c: ContainerSummary) => matchesSelector(filter.selector, c, nowMs);
-    const fresh = this.showing ? groupContainers(this.containers, this.groupByValue, keep) : [];
+    const byHost = this.showing && this.hosts.length > 1;
 
-    let structureChanged = forceRoot || fresh.length !== this.ordered.length;
-    const changedGroups: GroupNode[] = [];
+    let rootChanged = forceRoot || byHost !== this.byHost;
+    const changed: TreeNode[] = [];
     const groups = new Map<string, GroupNode>();
     const nodes = new Map<string, ContainerNode>();
+    const hostNodes = new Map<string, HostNode>();
+    const orderedHosts: HostNode[] = [];
     const ordered: GroupNode[] = [];
-    let visible = 0;
+
+    for (const section of this.sections(byHost)) {
+      const host = section.host === undefined ? undefined : this.hostNode(section.host);
+      const before = host === undefined
+        ? (this.byHost ? [] : this.ordered)
+        : host.node.children;
+      const fresh = this.showing ? groupContainers(section.containers, this.groupByValue, keep)
+        : [];
+      const built = this.buildGroups(fresh, before, host?.node, groups, nodes, changed);
+      ordered.push(...built.groups);
+
+      if (host === undefined) {
+        if (built.structureChanged) rootChanged = true;
+        continue;
+      }
+      const node = host.node;
+      const running = section.containers.filter((c) => c.state === 'running').length;
+      const described = node.total !== section.containers.length || node.running !== running ||
+        node.answering !== section.host!.answering || node.problem !== section.host!.problem ||
+        node.label !== section.host!.label;
+      node.children = built.groups;
+      node.total = section.containers.length;
+      node.running = running;
+      node.answering = section.host!.answering;
+      node.problem = section.host!.problem;
+      node.label = section.host!.label;
+      if (!host.isNew && (built.structureChanged || described)) changed.push(node);
+      if (this.orderedHosts[orderedHosts.length] !== node) rootChanged = true;
+      hostNodes.set(node.host, node);
+      orderedHosts.push(node);
+    }
+    if (orderedHosts.length !== (this.byHost ? this.orderedHosts.length : 0)) rootChanged = true;
+
+    this.groups = groups;
+    this.nodes = nodes;
+    this.ordered = ordered;
+    this.hostNodes = hostNodes;
+    this.orderedHosts = orderedHosts;
+    this.byHost = byHost;
+    const visible = ordered.reduce((sum, group) => sum + group.children.length, 0);
+    this.counts = { total: this.showing ? this.containers.length : 0, visible };
+
+    if (rootChanged) this.changed.fire(undefined);
+    else if (changed.length > 0) this.changed.fire(changed);
+    this.rebuilt.fire(this.counts);
+  }
+
+  // One section per engine when several are shown, in the order they were chosen; else one.
+  private sections(byHost: boolean): { host?: HostView; containers: ContainerSummary[] }[] {
+    if (!byHost) return [{ containers: [...this.containers] }];
+    const sections = new Map<string, { host: HostView; containers: ContainerSummary[] }>();
+    for (const host of this.hosts) sections.set(host.host, { host, containers: [] });
+    for (const container of this.containers) {
+      let section = sections.get(container.host);
+      if (section === undefined) {
+        const host = { host: container.host, label: container.host, answering: true };
+        section = { host, containers: [] };
+        sections.set(container.host, section);
+      }
+      section.containers.push(container);
+    }
+    return [...sections.values()];
+  }
+
+  private hostNode(view: HostView): { node: HostNode; isNew: boolean } {
+    const node = this.hostNodes.get(view.host);
+    if (node !== undefined) return { node, isNew: false };
+    return {
+      node: {
+        kind: 'host',
+        id: `host/${view.host}`,
+        host: view.host,
+        label: view.label,
+        children: [],
+        total: 0,
+        running: 0,
+        answering: view.answering,
+        problem: view.problem,
+      },
+      isNew: true,
+    };
+  }
+
+  // Reuses the group and container nodes still there, and collects the groups that changed.
+  private buildGroups(
+    fresh: readonly ContainerGroup[],
+    before: readonly GroupNode[],
+    host: HostNode | undefined,
+    groups: Map<string, GroupNode>,
+    nodes: Map<string, ContainerNode>,
+    changed: TreeNode[],
+  ): { groups: GroupNode[]; structureChanged: boolean } {
+    let structureChanged = fresh.length !== before.length;
+    const built: GroupNode[] = [];
+    const prefix = host === undefined ? '' : `${host.host}/`;
 
     for (const [index, group] of fresh.entries()) {
-      let node = this.groups.get(group.key);
+      const mapKey = `${prefix}${group.key}`;
+      let node = this.groups.get(mapKey);
       const isNew = node === undefined;
       node ??= {
         kind: 'group',
-        id: `group/${this.groupByValue}/${group.key}`,
+        id: `group/${this.groupByValue}/${mapKey}`,
         key: group.key,
         label: group.label,
         children: [],
         running: 0,
       };
-      if (this.ordered[index] !== node) structureChanged = true;
+      if (before[index] !== node) structureChanged = true;
+      if (host === undefined) delete node.parent;
+      else node.parent = host;
 
       let dirty = node.children.length !== group.containers.length ||
         node.running !== group.running;
@@ -163,20 +300,11 @@ export class ContainerTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
       node.children = children;
       node.running = group.running;
-      visible += children.length;
-      groups.set(group.key, node);
-      ordered.push(node);
-      if (dirty && !isNew) changedGroups.push(node);
+      groups.set(mapKey, node);
+      built.push(node);
+      if (dirty && !isNew) changed.push(node);
     }
-
-    this.groups = groups;
-    this.nodes = nodes;
-    this.ordered = ordered;
-    this.counts = { total: this.showing ? this.containers.length : 0, visible };
-
-    if (structureChanged) this.changed.fire(undefined);
-    else if (changedGroups.length > 0) this.changed.fire(changedGroups);
-    this.rebuilt.fire(this.counts);
+    return { groups: built, structureChanged };
   }
 
   private reuseNode(

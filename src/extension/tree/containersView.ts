@@ -13,8 +13,8 @@ export const CONTAINERS_VIEW_ID = 'stevedore.containers';
 export const FILTER_ACTIVE_KEY = 'stevedore.filterActive';
 
 /**
- * The Containers view: the tree view, fed by the current session's live list. It shows
- * the engine's problem as the view's message (the welcome view below it offers Retry and
+ * The Containers view: the tree view, fed by the current session's live lists, one node per
+ * engine when several are active. It shows the engine's problem as the view's message (the welcome view below it offers Retry and
  * Settings), the filter and counts as its description, and tells the list whether the view
  * is visible so the safety re-list runs only then.
  */
@@ -22,7 +22,6 @@ export class ContainersView implements vscode.Disposable {
   readonly provider: ContainerTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
   private session: EngineSession | undefined;
-  private sessionSubscription: { dispose(): void } | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -44,6 +43,8 @@ export class ContainersView implements vscode.Disposable {
       this.provider.onDidRebuild(() => this.describe()),
       connection.onDidChangeSession((session) => this.attach(session)),
       connection.onDidChangeState(() => this.show()),
+      // After each engine's list, once the connection knows whether that engine answers.
+      connection.onDidList(() => this.show()),
       settings.onDidChange(({ settings: s }) => this.provider.setGroupBy(s.groupBy)),
     ];
     void vscode.commands.executeCommand('setContext', FILTER_ACTIVE_KEY, false);
@@ -57,15 +58,12 @@ export class ContainersView implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.sessionSubscription?.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 
   private attach(session: EngineSession | undefined): void {
-    this.sessionSubscription?.dispose();
     this.session?.containers.setVisible(false);
     this.session = session;
-    this.sessionSubscription = session?.containers.onDidList(() => this.show());
     session?.containers.setVisible(this.treeView.visible);
     this.show();
   }
@@ -74,7 +72,7 @@ export class ContainersView implements vscode.Disposable {
     const live = this.session?.containers;
     const connected = this.connection.state === 'connected';
     const started = performance.now();
-    this.provider.update(live?.containers ?? [], connected);
+    this.provider.update(live?.containers ?? [], connected, this.connection.hostViews());
     this.log.trace(`[tree] rebuilt ${this.provider.treeCounts.total} containers in ` +
       `${(performance.now() - started).toFixed(1)} ms`);
 

@@ -13,8 +13,8 @@ export interface SelectionTargets {
 /**
  * Turns what VS Code passes a tree command (the clicked node, and the selected nodes when
  * several are) into the containers to act on. The clicked node alone counts when it is
- * not part of the selection, as in VS Code's own explorer; a group stands for all its
- * shown containers; duplicates are dropped; containers the action cannot apply to (per
+ * not part of the selection, as in VS Code's own explorer; a group or an engine stands for
+ * all its shown containers; duplicates are dropped; containers the action cannot apply to (per
  * the planner's skip rules) are left out and counted, so the caller can say so once.
  */
 export function targetsFromSelection(
@@ -46,7 +46,8 @@ export function targetsFromSelection(
 
   for (const node of nodes) {
     if (node.kind === 'container') consider(node.container);
-    else for (const child of node.children) consider(child.container);
+    else if (node.kind === 'group') for (const child of node.children) consider(child.container);
+    else for (const group of node.children) for (const c of group.children) consider(c.container);
   }
   return { targets, skipped };
 }

@@ -12,6 +12,27 @@ export interface GroupNode {
   readonly label: string;
   children: ContainerNode[];
   running: number;
+  /** The engine's node above it, when the view shows several engines. */
+  parent?: HostNode;
+}
+
+/**
+ * One engine, at the top of the view when several are active: its groups below it, its
+ * counts, and whether it answered its last list. Lives across refreshes like a group.
+ */
+export interface HostNode {
+  readonly kind: 'host';
+  readonly id: string;
+  /** The engine's name, as containers carry it in `host`. */
+  readonly host: string;
+  label: string;
+  children: GroupNode[];
+  total: number;
+  running: number;
+  /** Undefined until its first list answers or fails. */
+  answering: boolean | undefined;
+  /** Why it does not answer, in words for the user. */
+  problem: string | undefined;
 }
 
 /**
@@ -26,7 +47,7 @@ export interface ContainerNode {
 }
 
 /** Any element of the Containers view. */
-export type TreeNode = GroupNode | ContainerNode;
+export type TreeNode = HostNode | GroupNode | ContainerNode;
 
 /** The tree id of a container: unique over every engine the view shows. */
 export function containerNodeId(container: Pick<ContainerSummary, 'host' | 'id'>): string {
@@ -37,5 +58,5 @@ export function containerNodeId(container: Pick<ContainerSummary, 'host' | 'id'>
 export function isTreeNode(value: unknown): value is TreeNode {
   if (typeof value !== 'object' || value === null) return false;
   const kind = (value as { kind?: unknown }).kind;
-  return kind === 'group' || kind === 'container';
+  return kind === 'host' || kind === 'group' || kind === 'container';
 }

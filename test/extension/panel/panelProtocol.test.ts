@@ -77,6 +77,22 @@ describe('panelProtocol', () => {
     assert.deepEqual(messages.filter((m) => !isHostToPageMessage(m)), []);
   });
 
+  it('accepts progress with one line per engine and rejects a malformed line', () => {
+    const share = {
+      host: 'tcp://b:2376', total: 5, counts: counts({ failed: 1 }), ratePerSecond: 2,
+      concurrency: 4, guardReason: 'too many', engineProblem: 'silent',
+    };
+    const withHosts = (hosts: unknown) => ({
+      type: 'progress', changed: [active('op-1', { hosts } as never)], removed: [],
+    });
+
+    assert.equal(isHostToPageMessage(withHosts([share, { ...share, host: 'unix:///a' }])), true);
+    assert.equal(isHostToPageMessage(withHosts([{ ...share, total: -1 }])), false);
+    assert.equal(isHostToPageMessage(withHosts([{ ...share, host: 7 }])), false);
+    assert.equal(isHostToPageMessage(withHosts({ host: 'a' })), false);
+    assert.equal(isHostToPageMessage(withHosts(Array.from({ length: 65 }, () => share))), false);
+  });
+
   it('rejects host messages the page could not trust to draw', () => {
     const view = active('op-1');
     const moved = (change: object) => ({

@@ -62,4 +62,42 @@ describe('reading the settings', () => {
 
     assert.equal(settings.engineHost, undefined);
   });
+
+  it('reads more engines from stevedore.engine.hosts, dropping and naming a bad entry', () => {
+    const { settings, problems } = parseSettings(from({
+      'engine.hosts': {
+        globalValue: [
+          { name: ' build ', host: 'tcp://build-1:2376', tlsVerify: true, certPath: '/certs' },
+          { host: 'unix:///run/other.sock' },
+          { name: 'no address' },
+          { host: 'tcp://x:2375', tlsVerify: 'yes' },
+        ],
+      },
+    }), true);
+
+    assert.deepEqual(settings.engineHosts, [
+      { name: 'build', host: 'tcp://build-1:2376', tlsVerify: true, certPath: '/certs' },
+      { host: 'unix:///run/other.sock' },
+    ]);
+    assert.equal(problems.length, 2);
+    assert.match(problems[0] ?? '', /engine\.hosts\[2\]/);
+    assert.match(problems[1] ?? '', /engine\.hosts\[3\]/);
+  });
+
+  it('reads stevedore.engine.hosts from the user settings only, as a machine setting', () => {
+    const { settings } = parseSettings(from({
+      'engine.hosts': { workspaceValue: [{ host: 'tcp://someone-else:2375' }] },
+    }), true);
+
+    assert.deepEqual(settings.engineHosts, []);
+  });
+
+  it('offers no extra engines when stevedore.engine.hosts is not a list', () => {
+    const { settings, problems } = parseSettings(from({
+      'engine.hosts': { globalValue: 'tcp://x:2375' },
+    }), true);
+
+    assert.deepEqual(settings.engineHosts, []);
+    assert.equal(problems.length, 1);
+  });
 });

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 
 import type { ContainerSummary } from '../../../src/engine/model/container';
 import { ContainerTreeProvider } from '../../../src/extension/tree/containerTreeProvider';
-import type { GroupNode, TreeNode } from '../../../src/extension/tree/treeNodes';
+import type { GroupNode, HostNode, TreeNode } from '../../../src/extension/tree/treeNodes';
+import { targetsFromSelection } from '../../../src/extension/tree/targetsFromSelection';
 import { parseSelector } from '../../../src/engine/planner/selector/parseSelector';
 import { fleet } from '../support/containerFactory';
 
@@ -116,5 +117,96 @@ describe('the Containers tree data', () => {
     provider.update(fleet(10), false);
 
     assert.deepEqual(provider.getChildren(), []);
+  });
+
+  describe('with several engines', () => {
+    const A = 'unix:///a.sock';
+    const B = 'tcp://b:2375';
+    const twoHosts = (): ContainerSummary[] =>
+      fleet(100).map((c, i) => ({
+        ...c,
+        host: i < 60 ? A : B,
+        state: i % 4 === 0 ? 'running' : c.state,
+      }));
+    const views = (bAnswers: boolean | undefined = true) => [
+      { host: A, label: 'alpha', answering: true },
+      { host: B, label: 'beta', answering: bAnswers, ...(bAnswers === false
+        ? { problem: 'The Docker engine "beta" cannot be reached' } : {}) },
+    ];
+
+    it('puts one node per engine at the top, with that engine\'s groups and counts', () => {
+      const provider = new ContainerTreeProvider('project');
+
+      provider.update(twoHosts(), true, views());
+
+      const hosts = provider.getChildren() as HostNode[];
+      assert.deepEqual(hosts.map((h) => [h.label, h.total, h.running]),
+        [['alpha', 60, 15], ['beta', 40, 10]]);
+      for (const host of hosts) {
+        const containers = (provider.getChildren(host) as GroupNode[])
+          .flatMap((g) => g.children.map((n) => n.container));
+        assert.ok(containers.every((c) => c.host === host.host));
+        assert.equal(provider.getParent(host.children[0]!), host);
+      }
+      assert.equal(provider.getTreeItem(hosts[1]!).description, '40 · 10 running');
+      assert.equal(provider.visibleContainers().length, 100);
+    });
+
+    it('keeps a group per engine apart, each with an id of its own', () => {
+      const provider = new ContainerTreeProvider('project');
+
+      provider.update(twoHosts(), true, views());
+
+      const ids = provider.groupNodes.map((g) => g.id);
+      assert.equal(new Set(ids).size, ids.length);
+      assert.ok(provider.groupNodes.filter((g) => g.key === 'proj-0').length === 2);
+    });
+
+    it('shows an engine that does not answer with its problem and no containers', () => {
+      const provider = new ContainerTreeProvider('project');
+      const answering = twoHosts().filter((c) => c.host === A);
+
+      provider.update(answering, true, views(false));
+
+      const [alpha, beta] = provider.getChildren() as HostNode[];
+      assert.equal(alpha!.total, 60);
+      assert.deepEqual(beta!.children, []);
+      const item = provider.getTreeItem(beta!);
+      assert.equal(item.description, 'not answering');
+      assert.match(String(item.tooltip), /"beta" cannot be reached/);
+      assert.equal(item.contextValue, 'host.unreachable');
+    });
+
+    it('refreshes only the engine node whose answer changed', () => {
+      const provider = new ContainerTreeProvider('project');
+      const list = twoHosts();
+      provider.update(list, true, views());
+      const [, beta] = provider.getChildren() as HostNode[];
+      const fired = watch(provider);
+
+      provider.update(list.filter((c) => c.host === A), true, views(false));
+
+      assert.deepEqual(fired, [[beta]]);
+    });
+
+    it('goes back to plain groups when one engine is left', () => {
+      const provider = new ContainerTreeProvider('project');
+      provider.update(twoHosts(), true, views());
+
+      provider.update(fleet(10), true, [{ host: A, label: 'alpha', answering: true }]);
+
+      assert.ok(provider.getChildren().every((node) => node.kind === 'group'));
+    });
+
+    it('acts on every shown container of an engine node', () => {
+      const provider = new ContainerTreeProvider('project');
+      provider.update(twoHosts(), true, views());
+      const [, beta] = provider.getChildren() as HostNode[];
+
+      const { targets, skipped } = targetsFromSelection('start', beta, [beta]);
+
+      assert.equal(targets.length + [...skipped.values()].reduce((a, b) => a + b, 0), 40);
+      assert.ok(targets.every((c) => c.host === B && c.state !== 'running'));
+    });
   });
 });

@@ -13,6 +13,7 @@ import {
   kindLabel,
   statusLabel,
 } from './format';
+import { HostLines } from './hostLines';
 import { doneCount, ProgressBar } from './progressBar';
 import type { RequestRunner } from './requestRunner';
 
@@ -24,8 +25,9 @@ export function operationTitle(kind: ProgressSnapshot['kind'], label: string | u
 }
 
 /**
- * One running or queued operation: progress, counts, rate, timing, the failure-guard and
- * engine banners, and its actions. Built once, then updated in place as progress arrives.
+ * One running or queued operation: progress, counts, rate, timing, a line per engine when
+ * it spans several, the failure-guard and engine banners, and its actions. Built once, then
+ * updated in place as progress arrives.
  */
 export class OperationCard {
   readonly element: HTMLElement;
@@ -37,6 +39,7 @@ export class OperationCard {
   private readonly guard: HTMLElement;
   private readonly guardText: HTMLElement;
   private readonly engine: HTMLElement;
+  private readonly hostLines = new HostLines();
   private readonly priority: HTMLElement;
   private readonly priorityField: HTMLElement & { value: string };
   private readonly retryFailed: ButtonElement;
@@ -102,6 +105,7 @@ export class OperationCard {
       el('header', { className: 'card-header' }, this.title, this.status, this.priority),
       this.bar.element,
       el('div', { className: 'figures' }, ...this.figures()),
+      this.hostLines.element,
       this.guard,
       this.engine,
       el('div', { className: 'actions' }, this.retryFailed, this.rollback, this.cancel),
@@ -145,6 +149,7 @@ export class OperationCard {
     this.figure('elapsed', formatDuration(s.elapsedMs));
     this.figure('eta', s.etaMs === undefined ? '—' : formatDuration(s.etaMs));
     this.figure('concurrency', formatCount(s.concurrency));
+    this.hostLines.update(s.hosts);
 
     const movable = s.status === 'queued' || s.status === 'running' || s.status === 'guarded';
     setShown(this.priority, movable);
