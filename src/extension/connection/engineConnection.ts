@@ -238,6 +238,7 @@ export class EngineConnection implements vscode.Disposable {
         if (several) this.announce(problem, `choice:${choice.id}`);
         continue;
       }
+      this.shownProblems.delete(`choice:${choice.id}`);
       if (engines.some((e) => e.location.endpoint.label === location.endpoint.label)) continue;
       engines.push({
         location,
