@@ -4,7 +4,9 @@
 //
 //   tsx scripts/vscode/testExtension.ts [--electron] [--timeout S]
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { startSandbox, type DockerSandbox } from '../sandbox/dockerSandbox';
@@ -31,12 +33,16 @@ async function main(): Promise<number> {
 
   build();
   const sandbox = await startSandbox({ name: 'ext-tests' });
+  // Schedules live in $XDG_STATE_HOME/stevedore, shared with the CLI: a private one keeps
+  // the tests from reading or running a user's schedules.
+  const stateHome = mkdtempSync(join(tmpdir(), 'stevedore-ext-state-'));
   try {
     await prepareFleet(sandbox);
     const env = {
       DOCKER_HOST: sandbox.dockerHost,
       STEVEDORE_TEST_IMAGE: sandbox.imageRef,
       STEVEDORE_TEST_FLEET: TEST_FLEET,
+      XDG_STATE_HOME: stateHome,
     };
     process.stdout.write(`sandbox ${sandbox.dockerHost} with ${FLEET_SIZE} containers\n`);
 
@@ -52,6 +58,7 @@ async function main(): Promise<number> {
     });
     return report(result.exitCode, result.counts, result.failure);
   } finally {
+    rmSync(stateHome, { recursive: true, force: true });
     await sandbox.stop();
   }
 }

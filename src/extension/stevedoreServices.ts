@@ -14,6 +14,9 @@ import { rerunOperation } from './operations/rerunOperation';
 import { EngineBackend } from './panel/engineBackend';
 import { OperationsPanel, registerOperationsPanelSerializer } from './panel/operationsPanel';
 import { registerSelectorHelp } from './pickers/selectorHelpDocument';
+import { registerScheduleCommands } from './schedule/registerScheduleCommands';
+import { ScheduleRunner } from './schedule/scheduleRunner';
+import { schedulesDir } from './schedule/schedulesDir';
 import { SettingsReader } from './settings/settingsReader';
 import { OperationProgress } from './status/operationProgress';
 import { ContainersView } from './tree/containersView';
@@ -76,9 +79,12 @@ export class StevedoreServices {
     });
     const panel = new OperationsPanel(context.extensionUri, backend, log);
     const deps: CommandDeps = { ...runDeps, view, panel };
+    const schedules = new ScheduleRunner(runDeps, schedulesDir());
 
     const registrations = vscode.Disposable.from(
       registerCommands(deps),
+      registerScheduleCommands(runDeps, schedules),
+      schedules,
       vscode.commands.registerCommand(CHOOSE_ENGINES_COMMAND,
         (arg: unknown) => chooseEngines(connection, arg)),
       registerSelectorHelp(),
@@ -94,6 +100,7 @@ export class StevedoreServices {
       settings, history, connection, planner, view, progress, backend, panel, registrations,
     );
     await connection.connect();
+    schedules.start();
     return services;
   }
 

@@ -44,6 +44,12 @@ export interface SchedulerOptions {
   readonly pollMs?: number;
   /** Told of each due time that passed unseen, for a message to the user. */
   readonly onMissed?: (schedule: Schedule, run: ScheduleRun) => void;
+  /**
+   * Whether this runner can run `schedule` now (for instance, it is connected to the
+   * schedule's engine). A schedule it cannot run is left to other runners: neither run nor
+   * recorded missed here. All schedules when absent.
+   */
+  readonly accepts?: (schedule: Schedule) => boolean;
 }
 
 const DEFAULT_POLL_MS = 60_000;
@@ -65,6 +71,10 @@ export class Scheduler {
   /** Tells this runner's claims from other processes' in the shared file. */
   private readonly owner = randomUUID();
   private queue: Promise<void> = Promise.resolve();
+  /** The sleep `wake` cuts short, while the loop sleeps. */
+  private nap: AbortController | undefined;
+  /** Set by a `wake` that came while the loop was not sleeping: the next sleep is skipped. */
+  private wakeRequested = false;
 
   constructor(private readonly options: SchedulerOptions) {
     this.log = options.log ?? SILENT_LOGGER;
@@ -131,6 +141,7 @@ export class Scheduler {
 
     for (const state of states.values()) {
       if (state.cancelledMs !== undefined) continue;
+      if (this.options.accepts && !this.options.accepts(state.schedule)) continue;
       const due = dueOccurrences(state.schedule, state.handledThroughMs, nowMs);
       const id = state.schedule.id;
       if (due.missed) {
@@ -176,6 +187,7 @@ export class Scheduler {
    */
   async start(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
+      this.wakeRequested = false;
       let next: number | undefined;
       try {
         next = await this.runDueNow();
@@ -184,14 +196,33 @@ export class Scheduler {
         this.log.warn(`Schedules: cannot read or write ${this.store.file}: ${String(error)}`);
       }
 
+      // A run queued just now may have ended and aborted before the listener below exists.
+      if (this.wakeRequested || signal.aborted) continue;
       const untilNext = next === undefined ? this.pollMs : next - this.clock.now();
+      const nap = new AbortController();
+      const stop = (): void => nap.abort();
+      signal.addEventListener('abort', stop, { once: true });
+      this.nap = nap;
       try {
-        await this.clock.sleep(Math.max(1, Math.min(this.pollMs, untilNext)), signal);
+        await this.clock.sleep(Math.max(1, Math.min(this.pollMs, untilNext)), nap.signal);
       } catch {
-        break;
+        if (signal.aborted) break;
+      } finally {
+        this.nap = undefined;
+        signal.removeEventListener('abort', stop);
       }
     }
     await this.idle();
+  }
+
+  /**
+   * Reads the file again now rather than at the next due time or poll: after this process
+   * added or cancelled a schedule, or saw the file change, or can now run schedules it
+   * could not before.
+   */
+  wake(): void {
+    this.wakeRequested = true;
+    this.nap?.abort();
   }
 
   private enqueue(schedule: Schedule, dueMs: number): void {

@@ -256,4 +256,56 @@ describe('Scheduler', () => {
     assert.equal(views.length, 2);
     assert.equal(log.warnings.length, 1);
   });
+
+  it('leaves a schedule it does not accept to another runner', async () => {
+    const schedule = await scheduler().add({
+      ...STOP_WEB, timing: { type: 'once', atMs: local(10, 9, 1) },
+    });
+    const picky = new Scheduler({
+      dir,
+      clock,
+      accepts: () => false,
+      runDue: async () => {
+        ran.push({ id: 'picky', dueMs: 0 });
+      },
+    });
+
+    clock.nowMs = local(10, 9, 2);
+    await picky.runDueNow();
+    await picky.idle();
+    const other = scheduler();
+    await other.runDueNow();
+    await other.idle();
+
+    assert.deepEqual(ran, [{ id: schedule.id, dueMs: local(10, 9, 1) }]);
+  });
+
+  it('reads the file again at once when woken, however long it meant to sleep', async () => {
+    // Sleeps until aborted: without a wake the loop would never look again.
+    const sleepy: SchedulerClock = {
+      now: () => Date.now(),
+      sleep: (_ms, signal) => new Promise((_resolve, reject) => {
+        signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+      }),
+    };
+    const controller = new AbortController();
+    const watcher = new Scheduler({
+      dir,
+      clock: sleepy,
+      runDue: async (schedule, dueMs) => {
+        ran.push({ id: schedule.id, dueMs });
+        controller.abort();
+      },
+    });
+    const watching = watcher.start(controller.signal);
+    await watcher.runDueNow();
+
+    const schedule = await new Scheduler({ dir, runDue: async () => undefined }).add({
+      ...STOP_WEB, timing: { type: 'once', atMs: Date.now() },
+    });
+    watcher.wake();
+    await watching;
+
+    assert.deepEqual(ran.map((r) => r.id), [schedule.id]);
+  });
 });
