@@ -1,5 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -8,18 +7,30 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  rmdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import http from 'node:http';
-import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import Dockerode from 'dockerode';
 
 import { DEFAULT_BUSYBOX_REF, importBusyboxImage } from './busyboxImage';
 import { removeContainers } from './fleet';
+import { cleanUpFiles, killProcesses, removeShimSockets } from './sandboxCleanup';
+import {
+  allThreadsStopped,
+  isAlive,
+  listSandboxProcesses,
+  readPid,
+  readProcessTable,
+  roleOf,
+  signalPid,
+  waitForExit,
+} from './sandboxProcesses';
+
+export { listSandboxProcesses, type SandboxProcess } from './sandboxProcesses';
 
 /** How to start a sandbox; every field is optional. */
 export interface SandboxOptions {
@@ -65,14 +76,6 @@ export interface DockerSandbox {
   restart(options?: { keepOrphans?: boolean }): Promise<void>;
   /** True when `GET /_ping` answers OK within `timeoutMs` (default 2 s). */
   ping(timeoutMs?: number): Promise<boolean>;
-}
-
-/** A process that belongs to a sandbox, found through /proc. */
-export interface SandboxProcess {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly role: 'dockerd' | 'containerd' | 'shim' | 'container';
-  readonly argv: readonly string[];
 }
 
 const MARKER_FILE = 'stevedore-sandbox.json';
@@ -140,33 +143,6 @@ export async function stopSandboxAt(rootDir: string): Promise<void> {
     throw new Error(`${root} holds no ${MARKER_FILE}; it is not a sandbox root`);
   }
   await shutDown(root);
-}
-
-/** Lists dockerd, its containerd, their shims and the container processes of a sandbox. */
-export function listSandboxProcesses(rootDir: string): SandboxProcess[] {
-  const table = readProcessTable();
-  const marker = `${resolve(rootDir)}/`;
-  const owned = new Map<number, SandboxProcess>();
-
-  for (const proc of table.values()) {
-    const role = roleOf(proc.argv);
-    if (role && proc.pid !== process.pid && proc.argv.some((arg) => arg.includes(marker))) {
-      owned.set(proc.pid, { pid: proc.pid, ppid: proc.ppid, role, argv: proc.argv });
-    }
-  }
-
-  // Container processes name no sandbox path; they are found as descendants of the shims.
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const proc of table.values()) {
-      if (!owned.has(proc.pid) && owned.has(proc.ppid)) {
-        owned.set(proc.pid, { pid: proc.pid, ppid: proc.ppid, role: 'container', argv: proc.argv });
-        grew = true;
-      }
-    }
-  }
-  return [...owned.values()];
 }
 
 class Sandbox implements DockerSandbox {
@@ -380,106 +356,6 @@ async function removeAllContainers(socketPath: string, rootDir: string): Promise
   }
 }
 
-function killProcesses(processes: readonly SandboxProcess[]): void {
-  // dockerd first, so it does not restart containerd or react to its containers dying.
-  const order: SandboxProcess['role'][] = ['dockerd', 'containerd', 'shim', 'container'];
-  for (const role of order) {
-    for (const proc of processes) {
-      if (proc.role === role) {
-        signalPid(proc.pid, 'SIGKILL');
-      }
-    }
-  }
-}
-
-function cleanUpFiles(rootDir: string, killed: readonly SandboxProcess[]): void {
-  const containerIds = listContainerIds(rootDir);
-
-  unmountUnder(rootDir);
-  removeShimSockets(killed);
-  removeContainerCgroups(containerIds);
-
-  // rm -rf crosses mount points: with anything still mounted, leaving the dir is safer.
-  const stillMounted = mountsUnder(rootDir);
-  if (stillMounted.length > 0) {
-    throw new Error(`kept ${rootDir}: still mounted under it: ${stillMounted.join(', ')}`);
-  }
-  rmSync(rootDir, { recursive: true, force: true, maxRetries: 3 });
-}
-
-function unmountUnder(rootDir: string): void {
-  const mountPoints = mountsUnder(rootDir).sort((a, b) => b.length - a.length);
-
-  // Lazy, deepest first, in batches: a sandbox with 1000 containers has 2000 mounts.
-  for (let i = 0; i < mountPoints.length; i += 200) {
-    const batch = mountPoints.slice(i, i + 200);
-    const result = spawnSync('umount', ['-l', ...batch], { encoding: 'utf8' });
-    if (result.status !== 0) {
-      process.emitWarning(`umount -l under ${rootDir} failed: ${result.stderr.trim()}`);
-    }
-  }
-}
-
-function mountsUnder(rootDir: string): string[] {
-  const prefix = `${resolve(rootDir)}/`;
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => unescapeMountPath(line.split(' ')[4] ?? ''))
-    .filter((point) => point.startsWith(prefix));
-}
-
-function unescapeMountPath(path: string): string {
-  return path.replace(/\\([0-7]{3})/g, (_, octal: string) =>
-    String.fromCharCode(parseInt(octal, 8)),
-  );
-}
-
-// A SIGKILLed shim leaves its socket behind in containerd's fixed /run/containerd/s; the
-// name is containerd's hash of the containerd address, namespace and container id.
-function removeShimSockets(killed: readonly SandboxProcess[]): void {
-  for (const proc of killed) {
-    if (proc.role !== 'shim') {
-      continue;
-    }
-    const address = argAfter(proc.argv, '-address');
-    const namespace = argAfter(proc.argv, '-namespace');
-    const id = argAfter(proc.argv, '-id');
-    if (address && namespace && id) {
-      const hash = createHash('sha256').update(join(address, namespace, id)).digest('hex');
-      rmSync(join('/run/containerd/s', hash), { force: true });
-    }
-  }
-}
-
-// Containers killed behind runc's back keep empty cgroups under the shared `docker` parent.
-function removeContainerCgroups(containerIds: readonly string[]): void {
-  if (containerIds.length === 0 || !existsSync('/sys/fs/cgroup')) {
-    return;
-  }
-  const parents = ['/sys/fs/cgroup/docker'];
-  for (const controller of readdirSync('/sys/fs/cgroup')) {
-    parents.push(join('/sys/fs/cgroup', controller, 'docker'));
-  }
-
-  for (const parent of parents.filter((dir) => existsSync(dir))) {
-    for (const id of containerIds) {
-      const dir = join(parent, id);
-      if (existsSync(dir)) {
-        try {
-          rmdirSync(dir);
-        } catch {
-          // Still busy or already gone: an empty cgroup left here costs nothing but a name.
-        }
-      }
-    }
-  }
-}
-
-function listContainerIds(rootDir: string): string[] {
-  const dir = join(rootDir, 'data', 'containers');
-  return existsSync(dir) ? readdirSync(dir).filter((id) => /^[0-9a-f]{64}$/.test(id)) : [];
-}
-
 // dockerd trusts its pid file, and reuses a containerd whose pid file names a live process:
 // a killed dockerd's containerd dies with it but can linger as a zombie that fools that check.
 function clearStalePidFiles(rootDir: string): void {
@@ -629,109 +505,6 @@ function pingSocket(socketPath: string, signal: AbortSignal): Promise<boolean> {
     });
     req.once('error', () => resolvePing(false));
   });
-}
-
-async function waitForExit(pids: readonly number[], timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (pids.some((pid) => isAlive(pid))) {
-    if (Date.now() >= deadline) {
-      return false;
-    }
-    await delay(50);
-  }
-  return true;
-}
-
-// A zombie counts as gone: it holds no mounts or sockets, and the init process of some
-// containers (this machine's included) is slow to reap orphans.
-function isAlive(pid: number): boolean {
-  if (pid <= 0) {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-function allThreadsStopped(pid: number): boolean {
-  try {
-    return readdirSync(`/proc/${pid}/task`).every((tid) => {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      return 'Tt'.includes(stat.slice(stat.lastIndexOf(')') + 2)[0] ?? '');
-    });
-  } catch {
-    // Gone, or a thread ended while being read: nothing left that could answer.
-    return !isAlive(pid);
-  }
-}
-
-function signalPid(pid: number, signal: NodeJS.Signals): void {
-  if (pid <= 0) {
-    return;
-  }
-  try {
-    process.kill(pid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') {
-      throw error;
-    }
-  }
-}
-
-function readPid(file: string): number | undefined {
-  try {
-    const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-interface ProcEntry {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly argv: readonly string[];
-}
-
-function readProcessTable(): Map<number, ProcEntry> {
-  const table = new Map<number, ProcEntry>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) {
-      continue;
-    }
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the ")" that closes the command name: state, then ppid.
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state === 'Z') {
-        continue;
-      }
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      table.set(Number(entry), { pid: Number(entry), ppid: Number(ppid), argv });
-    } catch {
-      // The process ended while the table was read.
-    }
-  }
-  return table;
-}
-
-function roleOf(argv: readonly string[]): Exclude<SandboxProcess['role'], 'container'> | undefined {
-  const command = basename(argv[0] ?? '');
-  if (command === 'dockerd') {
-    return 'dockerd';
-  }
-  if (command === 'containerd') {
-    return 'containerd';
-  }
-  return command.startsWith('containerd-shim') ? 'shim' : undefined;
-}
-
-function argAfter(argv: readonly string[], flag: string): string | undefined {
-  const index = argv.indexOf(flag);
-  return index >= 0 ? argv[index + 1] : undefined;
 }
 
 function logTail(rootDir: string, lines = 20): string {
