@@ -17,7 +17,14 @@ export interface OperationCommand {
   readonly kind: OperationKind;
   readonly ids: string[];
   readonly select?: string;
-  readonly host?: string;
+  /** Engine addresses from `--host`, in order; with `contexts` empty too, the default engine. */
+  readonly hosts: readonly string[];
+  /** docker CLI context names from `--context`, in order. */
+  readonly contexts: readonly string[];
+  /** Run on the engines that answer when some cannot be listed, instead of stopping. */
+  readonly skipUnreachable: boolean;
+  /** How long items wait for an engine that stopped answering; undefined for the default. */
+  readonly maxOutageSeconds?: number;
   /** A fixed number of requests in flight; undefined lets the engine decide ("auto"). */
   readonly concurrency?: number;
   readonly graceSeconds?: number;
@@ -99,12 +106,20 @@ export const USAGE = `Usage:
 
 Options:
   --select EXPR         choose containers with a selector, e.g. "label=app=web status=running"
-  --host URL            engine address (unix:///path, tcp://host:port); default DOCKER_HOST
+  --host URL            engine address (unix:///path, tcp://host:port); repeat for several
+  --context NAME        a docker CLI context (from $DOCKER_CONFIG or ~/.docker); repeatable
+                        and combines with --host. Neither: DOCKER_HOST, else the current
+                        context, else /var/run/docker.sock
+  --skip-unreachable    with several engines, run on those that answer and skip the others
+                        (default: stop before changing anything, naming each one that failed)
+  --max-outage S        seconds items wait for an engine that stopped answering before they
+                        fail (default 120)
   --concurrency N|auto  requests in flight (default auto)
   --timeout S           grace period in seconds for stop and restart (default 10)
   --signal NAME         signal for kill (default SIGKILL)
   --force               remove running containers too
-  --failure-threshold F stop when more than this fraction fails (default 0.05)
+  --failure-threshold F stop when more than this fraction fails (default 0.05); each engine
+                        is counted on its own, and one that trips it stops the operation
   --keep-going          never stop for failures
   --dry-run             show the plan, change nothing
   --json                print one JSON object at the end instead of a progress bar
@@ -126,7 +141,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       strict: true,
       options: {
         select: { type: 'string' },
-        host: { type: 'string' },
+        host: { type: 'string', multiple: true },
+        context: { type: 'string', multiple: true },
+        'skip-unreachable': { type: 'boolean', default: false },
+        'max-outage': { type: 'string' },
         concurrency: { type: 'string' },
         timeout: { type: 'string' },
         signal: { type: 'string' },
@@ -176,7 +194,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     kind: verb as OperationKind,
     ids: rest,
     select: values.select,
-    host: values.host,
+    hosts: nonEmpty('--host', values.host),
+    contexts: nonEmpty('--context', values.context),
+    skipUnreachable: values['skip-unreachable'],
+    maxOutageSeconds: parseMaxOutage(values['max-outage']),
     concurrency: parseConcurrency(values.concurrency),
     graceSeconds: parseSeconds(values.timeout),
     signal: values.signal,
@@ -187,6 +208,22 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     json: values.json,
     historyDir: values.history,
   };
+}
+
+// An empty value (`--host ""`) would quietly mean the default engine: say so instead.
+function nonEmpty(option: string, values: readonly string[] | undefined): string[] {
+  const list = (values ?? []).map((v) => v.trim());
+  if (list.some((v) => v === '')) throw new UsageError(`Expected ${option} to name something`);
+  return list;
+}
+
+function parseMaxOutage(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 86_400) {
+    throw new UsageError(`Expected --max-outage to be whole seconds 1-86400, got "${value}"`);
+  }
+  return n;
 }
 
 function parseFraction(value: string | undefined): number | undefined {
@@ -201,7 +238,10 @@ function parseFraction(value: string | undefined): number | undefined {
 /** The parsed options `schedule` reads. */
 interface ScheduleValues {
   readonly select?: string;
-  readonly host?: string;
+  readonly host?: string[];
+  readonly context?: string[];
+  readonly 'skip-unreachable': boolean;
+  readonly 'max-outage'?: string;
   readonly concurrency?: string;
   readonly timeout?: string;
   readonly signal?: string;
@@ -221,6 +261,16 @@ function parseScheduleArgs(args: readonly string[], values: ScheduleValues): Sch
     // Quietly storing a schedule would surprise someone who asked to change nothing.
     throw new UsageError('--dry-run does not apply to schedule; use it on the operation itself');
   }
+  const multiHost = (values.host?.length ?? 0) > 1 || values.context !== undefined ||
+    values['skip-unreachable'] || values['max-outage'] !== undefined;
+  if (multiHost) {
+    // A schedule keeps one engine address; dropping the others would run on fewer hosts.
+    throw new UsageError(
+      'schedule takes at most one --host; --context, --skip-unreachable and --max-outage ' +
+        'apply to operations run now',
+    );
+  }
+  const host = values.host?.[0];
   if (action === 'list') {
     if (rest.length > 0) {
       throw new UsageError(`schedule list takes no arguments, got "${rest[0]}"`);
@@ -237,7 +287,7 @@ function parseScheduleArgs(args: readonly string[], values: ScheduleValues): Sch
     if (rest.length > 0) {
       throw new UsageError(`schedule run takes no arguments, got "${rest[0]}"`);
     }
-    return { command: 'schedule', action, host: values.host, historyDir };
+    return { command: 'schedule', action, host, historyDir };
   }
   if (action !== 'add') {
     throw new UsageError(`Expected schedule add, list, cancel or run, got "${action ?? ''}"`);
@@ -265,7 +315,7 @@ function parseScheduleArgs(args: readonly string[], values: ScheduleValues): Sch
     atMs: values.at === undefined ? undefined : parseAt(values.at),
     daily: values.daily === undefined ? undefined : parseDaily(values.daily),
     windowMinutes: parseWindow(values.window),
-    host: values.host,
+    host,
     concurrency: parseConcurrency(values.concurrency),
     graceSeconds: parseSeconds(values.timeout),
     signal: values.signal,

@@ -1,8 +1,11 @@
 import cliProgress from 'cli-progress';
 
-import type { ProgressSnapshot } from '../engine/model/operation';
+import type { HostProgress, ProgressSnapshot } from '../engine/model/operation';
 
-/** Shows an operation's progress: a bar on a terminal, a line every few seconds otherwise. */
+/**
+ * Shows an operation's progress: bars on a terminal, lines every few seconds otherwise.
+ * When the operation spans several engines, each gets its own bar or line under the total.
+ */
 export interface ProgressReporter {
   update(snapshot: ProgressSnapshot): void;
   stop(): void;
@@ -18,27 +21,26 @@ export function createProgressReporter(
   return new LineReporter(stream);
 }
 
+const TOTAL_FORMAT =
+  '{kind} [{bar}] {value}/{total} | ok {succeeded} skip {skipped} fail {failed} ' +
+  '| {rate}/s | ETA {eta_text}';
+const HOST_FORMAT =
+  '  {host} [{bar}] {value}/{total} | ok {succeeded} skip {skipped} fail {failed} ' +
+  '| {rate}/s{problem}';
+
 class BarReporter implements ProgressReporter {
-  private readonly bar: cliProgress.SingleBar;
-  private started = false;
+  private readonly bars: cliProgress.MultiBar;
+  private total: cliProgress.SingleBar | undefined;
+  private readonly hostBars = new Map<string, cliProgress.SingleBar>();
 
   constructor(stream: NodeJS.WriteStream) {
-    this.bar = new cliProgress.SingleBar(
-      {
-        stream,
-        format:
-          '{kind} [{bar}] {value}/{total} | ok {succeeded} skip {skipped} fail {failed} ' +
-          '| {rate}/s | ETA {eta_text}',
-        hideCursor: true,
-        barsize: 30,
-        fps: 10,
-      },
+    this.bars = new cliProgress.MultiBar(
+      { stream, format: TOTAL_FORMAT, hideCursor: true, barsize: 30, fps: 10 },
       cliProgress.Presets.shades_classic,
     );
   }
 
   update(s: ProgressSnapshot): void {
-    const done = s.total - s.counts.queued - s.counts.running;
     const payload = {
       kind: s.kind,
       succeeded: s.counts.succeeded,
@@ -47,16 +49,30 @@ class BarReporter implements ProgressReporter {
       rate: s.ratePerSecond.toFixed(1),
       eta_text: formatEta(s),
     };
-    if (!this.started) {
-      this.bar.start(s.total, done, payload);
-      this.started = true;
-    } else {
-      this.bar.update(done, payload);
+    if (this.total === undefined) this.total = this.bars.create(s.total, doneOf(s), payload);
+    else this.total.update(doneOf(s), payload);
+
+    for (const h of s.hosts ?? []) {
+      const hostPayload = {
+        host: h.host,
+        succeeded: h.counts.succeeded,
+        skipped: h.counts.skipped,
+        failed: h.counts.failed,
+        rate: h.ratePerSecond.toFixed(1),
+        problem: hostProblem(h),
+      };
+      const bar = this.hostBars.get(h.host);
+      if (bar === undefined) {
+        const created = this.bars.create(h.total, doneOf(h), hostPayload, { format: HOST_FORMAT });
+        this.hostBars.set(h.host, created);
+      } else {
+        bar.update(doneOf(h), hostPayload);
+      }
     }
   }
 
   stop(): void {
-    if (this.started) this.bar.stop();
+    if (this.total !== undefined) this.bars.stop();
   }
 }
 
@@ -69,18 +85,33 @@ class LineReporter implements ProgressReporter {
     const now = Date.now();
     if (now - this.lastMs < 2000 && s.counts.queued + s.counts.running > 0) return;
     this.lastMs = now;
-    const done = s.total - s.counts.queued - s.counts.running;
-    this.stream.write(
-      `${s.kind}: ${done}/${s.total} done, ${s.counts.failed} failed, ` +
-        `${s.ratePerSecond.toFixed(1)}/s, ETA ${formatEta(s)}` +
-        (s.engineProblem ? ` (${s.engineProblem})` : '') +
-        '\n',
-    );
+    let text =
+      `${s.kind}: ${doneOf(s)}/${s.total} done, ${s.counts.failed} failed, ` +
+      `${s.ratePerSecond.toFixed(1)}/s, ETA ${formatEta(s)}` +
+      (s.engineProblem ? ` (${s.engineProblem})` : '') +
+      '\n';
+    for (const h of s.hosts ?? []) {
+      text +=
+        `  ${h.host}: ${doneOf(h)}/${h.total} done, ${h.counts.failed} failed, ` +
+        `${h.ratePerSecond.toFixed(1)}/s${hostProblem(h)}\n`;
+    }
+    this.stream.write(text);
   }
 
   stop(): void {
     // Nothing to tidy: every line is already complete.
   }
+}
+
+function doneOf(s: Pick<ProgressSnapshot | HostProgress, 'total' | 'counts'>): number {
+  return s.total - s.counts.queued - s.counts.running;
+}
+
+// The guard's reason first: it is what holds the host until someone decides.
+function hostProblem(h: HostProgress): string {
+  if (h.guardReason) return ` | held: ${h.guardReason}`;
+  if (h.engineProblem) return ` | ${h.engineProblem}`;
+  return '';
 }
 
 function formatEta(s: ProgressSnapshot): string {

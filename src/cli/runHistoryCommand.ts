@@ -11,7 +11,7 @@ export async function runHistoryCommand(cmd: HistoryCommand, io: CliIo): Promise
   const { operations, warnings } = await store.load();
   for (const warning of warnings) io.stderr.write(`Warning: ${warning}\n`);
 
-  const results = operations.map(toCliResult);
+  const results = operations.map((record) => toCliResult(record));
   if (cmd.json) {
     io.stdout.write(JSON.stringify(results) + '\n');
     return EXIT_OK;
