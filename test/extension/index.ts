@@ -15,6 +15,9 @@ export const RESULT_MARKER = '[stevedore-extension-tests]';
  */
 export const RESULT_FILE_ENV = 'STEVEDORE_EXTENSION_TEST_RESULT_FILE';
 
+/** Environment variable that narrows the run to some files; see `run`. */
+export const ONLY_ENV = 'STEVEDORE_EXTENSION_TESTS';
+
 /** Counts carried by the result line, as mocha's runner stats name them. */
 export interface ExtensionTestCounts {
   passes: number;
@@ -30,11 +33,16 @@ export async function run(): Promise<void> {
   Mocha.reporters.Base.consoleLog = (...args: unknown[]) => console.log(format(...args));
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
 
+  // STEVEDORE_EXTENSION_TESTS, comma-separated parts of paths such as "panel/panelFuzz",
+  // runs only the files whose path holds one of them.
+  const only = (process.env[ONLY_ENV] ?? '').split(',').filter((part) => part !== '');
   const files = readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.test.js'))
+    .filter((file) => only.length === 0 || only.some((part) => file.includes(part)))
     .sort();
   if (files.length === 0) {
-    throw new Error(`Expected compiled *.test.js files in ${__dirname}, found none`);
+    throw new Error(`Expected compiled *.test.js files in ${__dirname}` +
+      `${only.length > 0 ? ` matching ${only.join(', ')}` : ''}, found none`);
   }
   for (const file of files) {
     mocha.addFile(join(__dirname, file));

@@ -438,6 +438,14 @@ export function isHostToPageMessage(x: unknown): x is HostToPageMessage {
   return byType(hostMessages, x);
 }
 
+/**
+ * The id a message the host could not read carries, when it is one a request could have:
+ * the page waits for a `result` under it and, without one, would wait forever.
+ */
+export function requestIdOf(x: unknown): string | undefined {
+  return isRecord(x) && Object.hasOwn(x, 'id') && id(x.id) ? (x.id as string) : undefined;
+}
+
 /** True when a page message expects a `result` reply. */
 export function isPageRequest(message: PageToHostMessage): message is PageRequest {
   return message.type !== 'ready';

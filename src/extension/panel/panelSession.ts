@@ -11,8 +11,10 @@ import {
   MAX_ITEMS,
   MAX_ITEMS_PER_MESSAGE,
   MAX_OPERATIONS,
+  requestIdOf,
   toErrorData,
   type ActiveOperationView,
+  type ErrorData,
   type HostToPageMessage,
   type ItemsPage,
   type OperationItems,
@@ -46,6 +48,13 @@ export const systemClock: SessionClock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   setInterval: (callback, ms) => setInterval(callback, ms),
   clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+};
+
+/** The answer to a request the host could not read; it names nothing from the payload. */
+const MALFORMED: ErrorData = {
+  name: 'PanelRequestError',
+  code: 'MalformedRequest',
+  message: 'The host could not read this request; nothing was done.',
 };
 
 /** A page request the host cannot carry out, such as one naming an unknown operation. */
@@ -110,6 +119,10 @@ export class PanelSession implements Disposable {
   private receive(message: unknown): void {
     if (!isPageToHostMessage(message)) {
       this.log.warn(`[panel] dropped a malformed message from the page (${describe(message)})`);
+      const id = requestIdOf(message);
+      if (id !== undefined) {
+        this.post({ type: 'result', id, ok: false, error: MALFORMED });
+      }
       return;
     }
 

@@ -353,6 +353,25 @@ describe('PanelSession', () => {
       malformed.length);
   });
 
+  it('answers a malformed request that carries an id with an error, so the page stops waiting',
+    async () => {
+      webview.fromPage({ type: 'ready' });
+      webview.posted.length = 0;
+
+      webview.fromPage({ type: 'setPriority', id: 'p-1', operationId: 'op-1', priority: 1e9 });
+      webview.fromPage({ type: 'explode', id: 'p-2' });
+      webview.fromPage({ type: 'cancel', id: 'x'.repeat(129), operationId: 'op-1' });
+      webview.fromPage({ type: 'cancel', id: 7, operationId: 'op-1' });
+      webview.fromPage(JSON.parse('{"__proto__": {"id": "p-3"}, "type": "cancel"}'));
+      await flushPromises();
+
+      assert.deepEqual(backend.calls, []);
+      assert.deepEqual(webview.ofType('result').map((r) => [r.id, r.ok, r.error?.code]), [
+        ['p-1', false, 'MalformedRequest'],
+        ['p-2', false, 'MalformedRequest'],
+      ]);
+    });
+
   it('moves a finished operation out of the active list and sends the history', () => {
     webview.fromPage({ type: 'ready' });
     webview.posted.length = 0;
