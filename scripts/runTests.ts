@@ -44,8 +44,22 @@ const STAGES: readonly Stage[] = [
     args: ['tsx', 'scripts/vscode/testExtension.ts'],
     countsTests: true,
   },
-  // One check through the workbench: multi-select three tree items, Stop from the menu.
+  // Checks through the workbench, as a person: multi-select three tree items and Stop from
+  // the menu; Cancel a running operation from the panel; reload the window mid-operation and
+  // Resume it from the History.
   { name: 'ui', command: 'npx', args: ['tsx', 'scripts/vscode/uiCheck.ts'], countsTests: false },
+  {
+    name: 'ui-panel',
+    command: 'npx',
+    args: ['tsx', 'scripts/vscode/uiPanelCheck.ts'],
+    countsTests: false,
+  },
+  {
+    name: 'ui-reload',
+    command: 'npx',
+    args: ['tsx', 'scripts/vscode/uiReloadCheck.ts'],
+    countsTests: false,
+  },
 ];
 
 interface Counts {

@@ -4,8 +4,7 @@
 // stopped. The screenshot goes to test-artifacts/ui-tree.png. Exit code 0 or 1.
 //
 //   tsx scripts/vscode/uiCheck.ts
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -16,18 +15,21 @@ import { startSandbox, type DockerSandbox } from '../sandbox/dockerSandbox';
 import { openWorkbench } from './runExtensionTests';
 import { serve } from './serve';
 import { runScript } from './runScript';
+import {
+  REPO,
+  STEP_TIMEOUT_MS,
+  buildExtension,
+  chooseFromContextMenu,
+  openContainersView,
+} from './workbenchSteps';
 
-const REPO = resolve(__dirname, '../..');
 const SCREENSHOT = resolve(REPO, 'test-artifacts/ui-tree.png');
 const PROJECT = 'ui-check';
 const COUNT = 10;
 const PICKED = [2, 5, 7];
-// Generous: on a loaded two-core machine a stop that waits out SIGTERM and the tree's
-// refresh after it can take minutes; the check is about what happens, not how fast.
-const STEP_TIMEOUT_MS = 180_000;
 
 async function main(): Promise<number> {
-  build();
+  buildExtension();
   const sandbox = await startSandbox({ name: 'ui-check' });
   const workspace = mkdtempSync(join(tmpdir(), 'stevedore-ui-check-'));
   try {
@@ -91,32 +93,6 @@ async function drive(page: Page, docker: Dockerode, ids: readonly string[]): Pro
   return ok ? 0 : 1;
 }
 
-// The Explorer shows several panes and renders only the rows that fit: the other panes are
-// collapsed so the Containers view has the room to show all ten containers.
-async function openContainersView(page: Page): Promise<Locator> {
-  await page.keyboard.press('Control+Shift+E');
-  const header = page.locator('.pane-header', { hasText: /^Containers/i }).first();
-  await header.waitFor({ timeout: STEP_TIMEOUT_MS });
-  const others = page.locator('.sidebar .pane-header[aria-expanded="true"]')
-    .filter({ hasNotText: /^Containers/i });
-  while ((await others.count()) > 0) await others.first().click();
-  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-  return page.locator('.pane', { has: header });
-}
-
-// A click on a menu item that lands while the menu is still settling is sometimes taken as
-// the end of the right-click and ignored, leaving the menu open: hover the item until the
-// menu focuses it, then choose it with Enter, as a keyboard user would.
-async function chooseFromContextMenu(page: Page, label: RegExp): Promise<void> {
-  const menu = page.locator('.context-view .monaco-menu');
-  const item = menu.locator('.action-item', { hasText: label }).first();
-  await item.hover({ timeout: STEP_TIMEOUT_MS });
-  await menu.locator('.action-item.focused', { hasText: label })
-    .waitFor({ timeout: STEP_TIMEOUT_MS });
-  await page.keyboard.press('Enter');
-  await menu.waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
-}
-
 function row(view: Locator, name: string): Locator {
   return view.locator(`.monaco-list-row[aria-label^="${name},"]`);
 }
@@ -154,12 +130,6 @@ async function waitForStates(
     if (states.every((s, i) => s === expected[i]) || Date.now() > deadline) return states;
     await new Promise((wake) => setTimeout(wake, 250));
   }
-}
-
-function build(): void {
-  mkdirSync(resolve(REPO, 'test-artifacts'), { recursive: true });
-  const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error(`node esbuild.mjs failed with ${built.status}`);
 }
 
 if (require.main === module) {
