@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { listSandboxProcesses } from '../scripts/sandbox/dockerSandbox';
+import { listSandboxProcesses } from '../scripts/sandbox/sandboxProcesses';
 import { readProcCpu } from './procStat';
 
 /**
