@@ -347,6 +347,9 @@ describe('The Operations panel page', function () {
     const before = (await page.posted()).length;
     await input.fill('lots');
     await input.press('Enter');
+    // The toolkit's field copies its value to the inner input on its next update, not at once.
+    await page.settle();
+    const shown = await pollValue(() => input.inputValue(), '3');
 
     assert.deepEqual([up?.type, up?.operationId, up?.priority], ['setPriority', 'op-2', 4]);
     assert.deepEqual([down?.type, down?.priority], ['setPriority', 2]);
@@ -355,7 +358,7 @@ describe('The Operations panel page', function () {
       ['setPriority', 'op-2', 17],
     );
     assert.equal((await page.posted()).length, before, 'a word is not a priority');
-    assert.equal(await input.inputValue(), '3');
+    assert.equal(shown, '3');
   });
 
   it('shows why a request failed, as text', async () => {
@@ -716,4 +719,14 @@ describe('The Operations panel page', function () {
 function hexToRgb(hex: string | undefined): string {
   const n = Number.parseInt((hex ?? '').slice(1, 7), 16);
   return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+}
+
+/** Reads `read` until it gives `expected` or two seconds pass; returns the last reading. */
+async function pollValue(read: () => Promise<string>, expected: string): Promise<string> {
+  const end = Date.now() + 2_000;
+  for (;;) {
+    const value = await read();
+    if (value === expected || Date.now() > end) return value;
+    await new Promise((wake) => setTimeout(wake, 25));
+  }
 }
