@@ -195,6 +195,9 @@ function endpointOptions(endpoint: EngineEndpoint): Dockerode.DockerOptions {
         host: endpoint.host,
         port: endpoint.port,
         username: endpoint.username,
+        // As the docker CLI does, log in with the keys of the user's ssh agent; without one
+        // dockerode's ssh client has no key to offer.
+        sshOptions: endpoint.agentSocket ? { agent: endpoint.agentSocket } : {},
       };
   }
 }

@@ -26,6 +26,8 @@ export type EngineEndpoint =
       readonly host: string;
       readonly port: number;
       readonly username?: string;
+      /** The ssh agent's socket (`SSH_AUTH_SOCK`): the keys dockerode's ssh client offers. */
+      readonly agentSocket?: string;
       readonly label: string;
     };
 
@@ -58,13 +60,13 @@ export function resolveEndpoint(sources: EndpointSources = {}): EngineEndpoint {
   const tlsVerify = explicit ? sources.tlsVerify : parseTlsVerify(env.DOCKER_TLS_VERIFY);
   const certPath = (explicit ? sources.certPath : undefined) ?? env.DOCKER_CERT_PATH;
 
-  return parseEndpoint(url, { tlsVerify, certPath });
+  return parseEndpoint(url, { tlsVerify, certPath, sshAgent: env.SSH_AUTH_SOCK || undefined });
 }
 
 /** Parses one endpoint URL such as `unix:///run/docker.sock` or `tcp://host:2376`. */
 export function parseEndpoint(
   url: string,
-  tlsOptions: { tlsVerify?: boolean; certPath?: string } = {},
+  tlsOptions: { tlsVerify?: boolean; certPath?: string; sshAgent?: string } = {},
 ): EngineEndpoint {
   if (url.startsWith('unix://')) {
     const socketPath = url.slice('unix://'.length);
@@ -93,6 +95,7 @@ export function parseEndpoint(
       host: parsed.hostname,
       port: parsed.port ? Number(parsed.port) : 22,
       username: parsed.username || undefined,
+      ...(tlsOptions.sshAgent ? { agentSocket: tlsOptions.sshAgent } : {}),
       label: url,
     };
   }

@@ -126,6 +126,34 @@ describe('resolveEndpoint', () => {
     });
   }
 
+  it('reads an ssh address with its user and port, and the ssh agent to log in with', () => {
+    const endpoint = resolveEndpoint({
+      host: 'ssh://deploy@node-3.example:2222',
+      env: { SSH_AUTH_SOCK: '/run/user/1000/ssh-agent.sock' },
+    });
+
+    assert.deepEqual(endpoint, {
+      kind: 'ssh',
+      host: 'node-3.example',
+      port: 2222,
+      username: 'deploy',
+      agentSocket: '/run/user/1000/ssh-agent.sock',
+      label: 'ssh://deploy@node-3.example:2222',
+    });
+  });
+
+  it('leaves the agent out of an ssh address when no ssh agent runs', () => {
+    const endpoint = resolveEndpoint({ env: { DOCKER_HOST: 'ssh://node-3.example' } });
+
+    assert.deepEqual(endpoint, {
+      kind: 'ssh',
+      host: 'node-3.example',
+      port: 22,
+      username: undefined,
+      label: 'ssh://node-3.example',
+    });
+  });
+
   it('falls back on the default socket', () => {
     const endpoint = resolveEndpoint({ env: {} });
 
