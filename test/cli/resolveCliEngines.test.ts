@@ -22,7 +22,8 @@ describe('resolveCliEngines', () => {
   });
 
   function addContext(name: string, host: string): void {
-    const dir = join(configDir, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'));
+    const hash = createHash('sha256').update(name).digest('hex');
+    const dir = join(configDir, 'contexts', 'meta', hash);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'meta.json'), JSON.stringify({
       Name: name,
@@ -39,7 +40,8 @@ describe('resolveCliEngines', () => {
       env,
     });
 
-    assert.deepEqual(engines.map((e) => e.hostName), ['unix:///run/a.sock', 'unix:///run/b.sock', 'east']);
+    assert.deepEqual(engines.map((e) => e.hostName),
+      ['unix:///run/a.sock', 'unix:///run/b.sock', 'east']);
     assert.deepEqual(
       engines.map((e) => e.endpoint.kind === 'unix' && e.endpoint.socketPath),
       ['/run/a.sock', '/run/b.sock', '/run/east.sock'],
@@ -87,7 +89,8 @@ describe('resolveCliEngines', () => {
 
     await assert.rejects(
       resolveCliEngines({ hosts: ['unix:///run/a.sock'], contexts: ['east'], env }),
-      (e: Error) => e instanceof UsageError && /"unix:\/\/\/run\/a.sock" and "east"/.test(e.message),
+      (e: Error) =>
+        e instanceof UsageError && /"unix:\/\/\/run\/a.sock" and "east"/.test(e.message),
     );
     await assert.rejects(
       resolveCliEngines({ hosts: ['/run/b.sock', 'unix:///run/b.sock'], contexts: [], env }),
