@@ -348,7 +348,6 @@ describe('The Operations panel page', function () {
     await input.fill('lots');
     await input.press('Enter');
     // The toolkit's field copies its value to the inner input on its next update, not at once.
-    await page.settle();
     const shown = await pollValue(() => input.inputValue(), '3');
 
     assert.deepEqual([up?.type, up?.operationId, up?.priority], ['setPriority', 'op-2', 4]);

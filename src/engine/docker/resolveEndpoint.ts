@@ -66,7 +66,7 @@ export function resolveEndpoint(sources: EndpointSources = {}): EngineEndpoint {
 /** Parses one endpoint URL such as `unix:///run/docker.sock` or `tcp://host:2376`. */
 export function parseEndpoint(
   url: string,
-  tlsOptions: { tlsVerify?: boolean; certPath?: string; sshAgent?: string } = {},
+  options: { tlsVerify?: boolean; certPath?: string; sshAgent?: string } = {},
 ): EngineEndpoint {
   if (url.startsWith('unix://')) {
     const socketPath = url.slice('unix://'.length);
@@ -95,7 +95,7 @@ export function parseEndpoint(
       host: parsed.hostname,
       port: parsed.port ? Number(parsed.port) : 22,
       username: parsed.username || undefined,
-      ...(tlsOptions.sshAgent ? { agentSocket: tlsOptions.sshAgent } : {}),
+      ...(options.sshAgent ? { agentSocket: options.sshAgent } : {}),
       label: url,
     };
   }
@@ -105,8 +105,8 @@ export function parseEndpoint(
 
   // As the docker CLI does: TLS when verification is asked for or the scheme says so;
   // DOCKER_CERT_PATH alone only says where the files are.
-  const wantsTls = tlsOptions.tlsVerify === true || parsed.protocol === 'https:';
-  const tls = wantsTls ? readTls(tlsOptions.certPath, tlsOptions.tlsVerify !== false) : undefined;
+  const wantsTls = options.tlsVerify === true || parsed.protocol === 'https:';
+  const tls = wantsTls ? readTls(options.certPath, options.tlsVerify !== false) : undefined;
   const port = parsed.port ? Number(parsed.port) : tls ? 2376 : 2375;
   return { kind: 'tcp', host: parsed.hostname, port, tls, label: url };
 }
