@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -173,7 +175,9 @@ export function report(scenario: string, figures: Record<string, unknown>): void
   process.stdout.write(`      figures ${JSON.stringify({ scenario, ...figures })}\n`);
 }
 
-const CLI = join(__dirname, '../../../src/cli/main.ts');
+const REPO = join(__dirname, '../../..');
+const CLI = join(REPO, 'src/cli/main.ts');
+const BUILT_CLI = join(REPO, 'dist/cli.js');
 
 /** How a CLI run ended. */
 export interface CliRun {
@@ -203,8 +207,13 @@ export interface RunningCli {
  * program as an argv array: nothing passes through a shell.
  */
 export function startCli(args: readonly string[], options: CliOptions = {}): RunningCli {
-  const node = [process.execPath, '--import', 'tsx', CLI, ...args];
   const user = options.asUser;
+  // Another user may not be able to read this checkout (a clone in a private temporary
+  // folder, say), so that user runs the bundled CLI from a folder anyone can read.
+  const readable = user ? readableCliCopy() : undefined;
+  const node = readable
+    ? [process.execPath, join(readable, 'cli.js'), ...args]
+    : [process.execPath, '--import', 'tsx', CLI, ...args];
   const argv = user
     ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', ...node]
     : node;
@@ -215,7 +224,7 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
   const done = new Promise<CliRun>((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       env: { ...process.env, ...options.env },
-      cwd: join(__dirname, '../../..'),
+      cwd: readable ?? REPO,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -227,10 +236,24 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (readable) rmSync(readable, { recursive: true, force: true });
       resolve({ code, stdout, stderr, ms: Date.now() - began });
     });
   });
   return { stderr: () => stderr, done };
+}
+
+/** A fresh folder anyone may read, holding the bundled CLI (built first when missing). */
+function readableCliCopy(): string {
+  if (!existsSync(BUILT_CLI)) {
+    const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error(`node esbuild.mjs failed with ${built.status}`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'stevedore-cli-'));
+  chmodSync(dir, 0o755);
+  copyFileSync(BUILT_CLI, join(dir, 'cli.js'));
+  chmodSync(join(dir, 'cli.js'), 0o755);
+  return dir;
 }
 
 /** Runs the CLI to its end; see `startCli`. */
