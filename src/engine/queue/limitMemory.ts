@@ -40,8 +40,12 @@ export const LIMITS_FILE = 'limits.json';
 
 /** Windows a limiter must have measured for its limit to be remembered. */
 export const MIN_WINDOWS_TO_LEARN = 3;
-/** The most a remembered limit falls in one run: to three quarters of what it was. */
+/**
+ * The most a remembered limit moves in one run: down to three quarters of what it was, or up
+ * by a quarter (one probe step up; at least one).
+ */
 const DECAY = 0.75;
+const GROWTH = 1.25;
 
 interface LimitsFile {
   readonly v: 1;
@@ -158,17 +162,20 @@ export class LimitMemory {
   }
 
   /**
-   * Folds the limit one run ended at into what is remembered. A higher limit is taken at
-   * once; a lower one only lowers the memory by a quarter per run, and never below the
-   * kind's default. A run ends wherever its last probes left it, often low after a noisy
-   * stretch; taking that as it was made each run start lower than the last (pause drifted
-   * from 32 to 2 over five runs in the benchmark). Within a run the limiter still goes as
-   * low as the engine needs.
+   * Folds the limit one run ended at into what is remembered, moving at most a quarter either
+   * way per run, and never below the kind's default. A run ends wherever its last probe left
+   * it, which is one short, noisy measurement: taken as it was, falls made each run start lower
+   * than the last (pause drifted from 32 to 2 over five runs in the benchmark), and rises made
+   * it climb on an engine whose rate is flat (pause from 4 to 39 over five runs, with the
+   * sweep's best at 8, and every request past the knee only waits inside the daemon). Within a
+   * run the limiter still goes wherever the engine needs.
    */
   learn(host: string, kind: OperationKind, limit: number, ratePerSecond?: number): void {
-    const before = this.get(host, kind)?.limit;
-    const floor = Math.max(DEFAULT_CONCURRENCY[kind], Math.round((before ?? 0) * DECAY));
-    this.remember(host, kind, Math.max(limit, floor), ratePerSecond);
+    // A first run started from the default, so the default is what it moves from.
+    const before = this.get(host, kind)?.limit ?? DEFAULT_CONCURRENCY[kind];
+    const floor = Math.max(DEFAULT_CONCURRENCY[kind], Math.round(before * DECAY));
+    const ceiling = Math.max(before + 1, Math.round(before * GROWTH));
+    this.remember(host, kind, Math.min(ceiling, Math.max(limit, floor)), ratePerSecond);
   }
 
   /** Stores what worked for one host and kind; a missing rate keeps the one known. */

@@ -89,10 +89,37 @@ describe('LimitMemory', () => {
       await memory.operationEnded(record('op-1', 'completed'));
 
       const learned = memory.get('local', 'start');
-      assert.equal(learned?.limit, Math.max(limiter.summary().limit, DEFAULT_CONCURRENCY.start));
+      // From nothing remembered, a first run moves at most a quarter from the default.
+      const def = DEFAULT_CONCURRENCY.start;
+      const expected = Math.min(Math.max(limiter.summary().limit, def), Math.round(def * 1.25));
+      assert.equal(learned?.limit, expected);
       assert.ok(learned?.ratePerSecond !== undefined && learned.ratePerSecond > 0);
       const onDisk = JSON.parse(readFileSync(join(dir, LIMITS_FILE), 'utf8'));
       assert.equal(onDisk.hosts.local.start.limit, learned?.limit);
+    });
+
+  it('moves a remembered limit at most a quarter per run, up or down', () => {
+    const memory = new LimitMemory(dir);
+    const remembered: number[] = [];
+
+    memory.remember('local', 'pause', 8);
+    for (const ended of [39, 39, 39, 2, 2]) {
+      memory.learn('local', 'pause', ended);
+      remembered.push(memory.get('local', 'pause')!.limit);
+    }
+
+    assert.deepEqual(remembered, [10, 13, 16, 12, 9]);
+  });
+
+  it('never remembers less than the default, nor more than one step over it from nothing',
+    () => {
+      const memory = new LimitMemory(dir);
+
+      memory.learn('a', 'start', 1);
+      memory.learn('b', 'start', 60);
+
+      assert.equal(memory.get('a', 'start')?.limit, DEFAULT_CONCURRENCY.start);
+      assert.equal(memory.get('b', 'start')?.limit, Math.round(DEFAULT_CONCURRENCY.start * 1.25));
     });
 
   it('learns nothing from a rolled-back operation, whose limiters measured the reverse',
@@ -224,7 +251,7 @@ describe('LimitMemory', () => {
     /** A CPU-bound daemon: 20 ms a call, 400 calls a second, so gains stop at 8 in flight. */
     const KNEE_OF_8: LatencyModel = { ...FAST_LATENCY, baseMs: allBase(20), perSecond: 400 };
 
-    it('starts the fifth of five runs on the same engine no lower than the first', async () => {
+    it('starts the fifth of five runs no lower than the first, nor far higher', async () => {
       const sim = new SimulatedEngine({ latency: KNEE_OF_8 });
       const memory = new LimitMemory(dir);
       const engine = new BulkEngine({ adapters: [sim], limitMemory: memory });
@@ -245,7 +272,9 @@ describe('LimitMemory', () => {
       const [first, , , , fifth] = startedAt as [number, number, number, number, number];
       assert.ok(fifth >= first * 0.75, `started at ${startedAt.join(', ')}`);
       assert.ok(endedAt.every((l) => l >= DEFAULT_CONCURRENCY.pause), `${endedAt.join(', ')}`);
-      assert.ok(Math.max(...startedAt) <= 64, `started at ${startedAt.join(', ')}`);
+      // Past the knee more in flight only waits inside the daemon: the start may drift up
+      // with noisy probes, but no further than a quarter a run.
+      assert.ok(Math.max(...startedAt) <= 16, `started at ${startedAt.join(', ')}`);
     });
 
     it('lowers the limit within the same run when the engine suddenly slows down', async () => {
