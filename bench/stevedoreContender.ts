@@ -70,6 +70,7 @@ export class StevedoreContender implements Contender {
         kind,
         targets: plan.targets,
         waves: plan.waves,
+        chains: plan.chains,
         skipped: plan.skipped,
         options: operationOptions(kind, this.options.graceSeconds),
         label: `bench ${kind}`,

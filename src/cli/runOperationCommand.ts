@@ -95,6 +95,7 @@ export async function runOperationCommand(cmd: OperationCommand, io: CliIo): Pro
     kind: cmd.kind,
     targets: plan.targets,
     waves: plan.waves,
+    chains: plan.chains,
     skipped: plan.skipped,
     options: operationOptions(cmd),
     label: cmd.select ?? cmd.ids.join(' '),

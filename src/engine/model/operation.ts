@@ -109,10 +109,15 @@ export interface OperationRequest {
   /** A short human description of how the targets were chosen, for history. */
   readonly label?: string;
   /**
-   * Dependency wave of each target, by index: wave k+1 starts only when wave k is done.
-   * Absent means every target may run at once.
+   * Dependency wave of each target, by index: within a chain, wave k+1 starts only when
+   * wave k is done. Absent means every target may run at once.
    */
   readonly waves?: readonly number[];
+  /**
+   * Chain of each target, by index: targets whose waves order one another (one compose
+   * project on one host). Chains do not wait for each other. Absent means one chain.
+   */
+  readonly chains?: readonly number[];
   /** Targets the planner found needed nothing, recorded as skipped with the reason. */
   readonly skipped?: readonly SkippedTarget[];
 }

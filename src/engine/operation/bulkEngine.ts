@@ -103,7 +103,8 @@ export class BulkEngine {
   /** Ids of finished runs still in `runs`, oldest first. */
   private readonly finished: string[] = [];
   /** Wave of each item of a dropped run that had dependency order, by operation id. */
-  private readonly droppedWaves = new Map<string, ReadonlyMap<string, number>>();
+  private readonly droppedWaves =
+    new Map<string, ReadonlyMap<string, { wave: number; chain: number }>>();
   private readonly lifetime = new AbortController();
   private readonly log: Logger;
   private readonly context: RunContext;
@@ -315,7 +316,8 @@ export class BulkEngine {
   private rememberWaves(run: OperationRun): void {
     if (run.items.every((item) => item.wave === 0)) return;
     this.droppedWaves.delete(run.id);
-    this.droppedWaves.set(run.id, new Map(run.items.map((item) => [item.id, item.wave])));
+    const order = run.items.map((i) => [i.id, { wave: i.wave, chain: i.chain }] as const);
+    this.droppedWaves.set(run.id, new Map(order));
     for (const id of this.droppedWaves.keys()) {
       if (this.droppedWaves.size <= MAX_REMEMBERED_WAVES) break;
       this.droppedWaves.delete(id);
@@ -329,6 +331,7 @@ export class BulkEngine {
       host: target.host,
       before: target.state,
       wave: request.waves?.[index] ?? 0,
+      chain: request.chains?.[index] ?? 0,
       state: 'queued',
       attempts: 0,
       uncertain: false,
@@ -340,6 +343,7 @@ export class BulkEngine {
         host: target.host,
         before: target.state,
         wave: 0,
+        chain: 0,
         state: 'skipped',
         attempts: 0,
         reason,
@@ -370,7 +374,8 @@ export class BulkEngine {
     const waves = this.droppedWaves.get(id);
     const items: OperationItem[] = record.items.map((i) => ({
       ...i,
-      wave: waves?.get(i.id) ?? 0,
+      wave: waves?.get(i.id)?.wave ?? 0,
+      chain: waves?.get(i.id)?.chain ?? 0,
       uncertain: i.state === 'failed' && LOST_ANSWER_CODES.has(i.error?.code ?? ''),
     }));
     const run = new OperationRun(

@@ -10,14 +10,3 @@ export function groupByHost(items: readonly OperationItem[]): Map<string, Operat
   }
   return hosts;
 }
-
-/** The items of each dependency wave, first wave first. */
-export function groupByWave(items: readonly OperationItem[]): OperationItem[][] {
-  const waves = new Map<number, OperationItem[]>();
-  for (const item of items) {
-    const list = waves.get(item.wave);
-    if (list) list.push(item);
-    else waves.set(item.wave, [item]);
-  }
-  return [...waves.entries()].sort((a, b) => a[0] - b[0]).map(([, list]) => list);
-}

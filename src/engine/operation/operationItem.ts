@@ -7,7 +7,10 @@ export interface OperationItem {
   readonly name: string;
   readonly host: string;
   readonly before: ContainerState;
+  /** Dependency wave within its chain; a chain's wave k+1 waits for its wave k. */
   readonly wave: number;
+  /** Items whose waves order one another: one compose project on one host. */
+  readonly chain: number;
   state: ItemState;
   attempts: number;
   durationMs?: number;

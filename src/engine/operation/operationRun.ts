@@ -26,7 +26,8 @@ import type { EngineHealth } from './engineHealth';
 import type { FailureGuardOptions } from './failureGuard';
 import { HostLane } from './hostLane';
 import { attemptItem, type Phase } from './attemptItem';
-import { groupByHost, groupByWave } from './groupItems';
+import { DependencyQueue } from './dependencyQueue';
+import { groupByHost } from './groupItems';
 import { type OperationItem, toItemRecord } from './operationItem';
 import { backoffDelay, type RetryPolicy } from './retryPolicy';
 
@@ -55,9 +56,9 @@ const SNAPSHOT_INTERVAL_MS = 100;
 /**
  * One bulk operation: its items, its state machine and its dispatch loop. Items go to the
  * engine through the host's shared queue, at most `limiter.limit` of this operation's at a
- * time, wave by wave. Cancelling stops dispatch at once; requests already sent finish and
- * report what the engine really did, because the Engine API cannot take back a stop or a
- * start it has begun.
+ * time, in dependency order. Cancelling stops dispatch at once; requests already sent finish
+ * and report what the engine really did, because the Engine API cannot take back a stop or
+ * a start it has begun.
  */
 export class OperationRun {
   readonly items: OperationItem[];
@@ -355,23 +356,33 @@ export class OperationRun {
     this.context.onProgress(this.snapshot());
   }
 
+  /**
+   * Sends one host's items in dependency order. A rollback undoes in reverse order: the
+   * dependents a start brought up last are stopped first.
+   */
   private async dispatchHost(phase: Phase, lane: HostLane, items: OperationItem[]): Promise<void> {
-    for (const wave of groupByWave(items)) {
-      await this.dispatchWave(phase, lane, wave);
-      if (this.cancelRequested) break;
-    }
-  }
-
-  private async dispatchWave(phase: Phase, lane: HostLane, wave: OperationItem[]): Promise<void> {
+    const queued = items.filter((item) => item.state === 'queued');
+    const order = new DependencyQueue(queued, phase === 'rollback' ? 'reverse' : 'forward');
     const inFlight = new Set<Promise<void>>();
-    for (const item of wave) {
-      if (item.state !== 'queued') continue;
+    for (;;) {
+      const item = order.next();
+      if (item === undefined) {
+        // Nothing released: the next wave of a chain waits for what is still in flight.
+        if (inFlight.size === 0) break;
+        await this.wakeup.wait();
+        continue;
+      }
+      if (item.state !== 'queued') {
+        order.done(item);
+        continue;
+      }
       const ready = await this.waitForSlot(lane);
       if (!ready) break;
 
       const task = this.runItem(phase, item).finally(() => {
         inFlight.delete(task);
         lane.inFlight -= 1;
+        order.done(item);
         this.wakeup.notify();
       });
       inFlight.add(task);

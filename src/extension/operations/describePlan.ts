@@ -16,7 +16,8 @@ export function describePlan(plan: Plan): string[] {
 
   const waves = plan.waves.reduce((max, w) => Math.max(max, w), 0) + 1;
   if (plan.targets.length > 0 && waves > 1) {
-    lines.push(`${waves} dependency waves (compose depends_on): each starts when the last ends.`);
+    lines.push(`${waves} dependency waves (compose depends_on): within a project, each ` +
+      'starts when the last ends.');
   }
   if (plan.byHost.length > 1) {
     lines.push(`Engines: ${plan.byHost.map((h) => `${h.host} (${h.count})`).join(', ')}.`);

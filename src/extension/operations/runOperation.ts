@@ -88,6 +88,7 @@ export async function runOperation(
       kind: ask.kind,
       targets: plan.targets,
       waves: plan.waves,
+      chains: plan.chains,
       skipped: plan.skipped,
       options: optionsFor(ask, settings, force),
       label,

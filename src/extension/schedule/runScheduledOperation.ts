@@ -59,6 +59,7 @@ export async function runScheduledOperation(
     kind: schedule.kind,
     targets: plan.targets,
     waves: plan.waves,
+    chains: plan.chains,
     skipped: plan.skipped,
     options,
     label: scheduledLabel(schedule),

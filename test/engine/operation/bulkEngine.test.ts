@@ -203,6 +203,27 @@ describe('BulkEngine over a simulated engine', () => {
     }
   });
 
+  it('lets one chain go on to its next wave while another chain still waits', async () => {
+    const { sim, engine } = setup();
+    const targets = sim.addFleet(12, 'exited');
+    // Two compose projects of six, each with a db wave before a web wave; one db hangs.
+    const chains = targets.map((_, i) => (i < 6 ? 0 : 1));
+    const waves = targets.map((_, i) => (i % 6 < 3 ? 0 : 1));
+    sim.hang(targets[0]!.id);
+
+    const handle = engine.submit({ kind: 'start', targets, waves, chains });
+    await until(() => sim.arrivals('start').length === 9, 'all but the waiting web wave');
+    await settleBriefly();
+
+    const arrived = new Set(sim.arrivals('start').map((e) => e.id));
+    assert.deepEqual(targets.map((t) => (arrived.has(t.id) ? 1 : 0)),
+      [1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+    await engine.dispose();
+    const record = await handle.done;
+    for (const t of targets.slice(3, 6)) assert.equal(itemOf(record, t.id).state, 'cancelled');
+    for (const t of targets.slice(6)) assert.equal(itemOf(record, t.id).state, 'succeeded');
+  });
+
   describe('cancel', () => {
     /** Cancels once `sent` requests arrived; returns the ids the engine had seen by then. */
     async function cancelAfter(
@@ -622,7 +643,7 @@ describe('BulkEngine over a simulated engine', () => {
         assert.equal(engine.get(first.id)?.status, 'completed');
       });
 
-    it('rolls back a dropped operation in its dependency order', async () => {
+    it('rolls back a dropped operation in reverse dependency order', async () => {
       const history = new HistoryStore(dir);
       const { sim, engine } = setup({ history, keepFinished: 0 });
       const targets = sim.addFleet(12, 'exited');
@@ -640,7 +661,8 @@ describe('BulkEngine over a simulated engine', () => {
       const stops = sim.events.slice(from).filter((e) => e.kind === 'stop');
       const arrivals = stops.filter((e) => e.at === 'arrive').map((e) => waveOf.get(e.id!)!);
       assert.equal(arrivals.length, 12);
-      assert.deepEqual(arrivals, [...arrivals].sort((a, b) => a - b), 'grouped by wave');
+      // The start brought dependencies up first, so undoing it stops dependents first.
+      assert.deepEqual(arrivals, [...arrivals].sort((a, b) => b - a), 'last wave first');
     });
   });
 

@@ -7,9 +7,14 @@ import {
 import type { OperationKind } from '../../model/operation';
 import { parseDependsOn } from './parseDependsOn';
 
-/** The wave of each target, aligned with the targets given, and any cycle warnings. */
+/**
+ * The wave and chain of each target, aligned with the targets given, and any cycle warnings.
+ * A chain is one compose project on one host (numbered from 1; 0 holds every container
+ * outside compose): waves order the targets of one chain, never those of two.
+ */
 export interface DependencyWaves {
   readonly waves: Int32Array;
+  readonly chains: Int32Array;
   readonly warnings: string[];
 }
 
@@ -55,8 +60,9 @@ export function dependencyWaves(
   // either; that skipped link is usually in the wanted state already. The graph has one
   // node per service, not per replica, in flat arrays, so it stays linear.
   const waves = new Int32Array(targets.length);
+  const chains = new Int32Array(targets.length);
   if (!anyDependsOn(containers, targets)) {
-    return { waves, warnings: [] };
+    return { waves, chains, warnings: [] };
   }
 
   const graph = serviceGraph(containers, targets);
@@ -67,8 +73,9 @@ export function dependencyWaves(
   for (let position = 0; position < targets.length; position++) {
     const node = graph.nodeOf[position]!;
     waves[position] = node < 0 ? 0 : nodeWaves[node]!;
+    chains[position] = node < 0 ? 0 : graph.groupOf[node]! + 1;
   }
-  return { waves, warnings };
+  return { waves, chains, warnings };
 }
 
 // Most operations touch no compose dependency at all; they skip building the graph.

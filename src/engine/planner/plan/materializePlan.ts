@@ -85,6 +85,7 @@ function assemble(
     kind: indexed.kind,
     targets,
     waves: Array.from(indexed.waves),
+    chains: Array.from(indexed.chains),
     skipped,
     missing: [...indexed.missing],
     byHost: indexed.byHost.map((h) => ({ ...h })),

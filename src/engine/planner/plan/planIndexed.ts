@@ -25,7 +25,7 @@ export function planIndexed(input: PlanInput): IndexedPlan {
 
   const layered = dependencyWaves(containers, split.targets, kind);
   warnings.push(...layered.warnings);
-  const ordered = orderByWave(split.targets, layered.waves);
+  const ordered = orderByWave(split.targets, layered.waves, layered.chains);
 
   const waveCountsByHost = countByHostAndWave(containers, ordered.indices, ordered.waves);
   const batchSize = batchSizeFor(kind, input.options);
@@ -45,6 +45,7 @@ export function planIndexed(input: PlanInput): IndexedPlan {
     kind,
     targetIndices: ordered.indices,
     waves: ordered.waves,
+    chains: ordered.chains,
     skippedIndices: Int32Array.from(split.skipped),
     skippedReasons: Uint16Array.from(split.reasonCodes),
     reasons: split.reasons,
@@ -94,7 +95,8 @@ function splitNoOps(
 function orderByWave(
   targets: readonly number[],
   waves: Int32Array,
-): { indices: Int32Array; waves: Int32Array } {
+  chains: Int32Array,
+): { indices: Int32Array; waves: Int32Array; chains: Int32Array } {
   let waveCount = 0;
   for (const wave of waves) {
     waveCount = Math.max(waveCount, wave + 1);
@@ -109,13 +111,15 @@ function orderByWave(
 
   const indices = new Int32Array(targets.length);
   const sortedWaves = new Int32Array(targets.length);
+  const sortedChains = new Int32Array(targets.length);
   for (let position = 0; position < targets.length; position++) {
     const wave = waves[position]!;
     const slot = starts[wave]!++;
     indices[slot] = targets[position]!;
     sortedWaves[slot] = wave;
+    sortedChains[slot] = chains[position]!;
   }
-  return { indices, waves: sortedWaves };
+  return { indices, waves: sortedWaves, chains: sortedChains };
 }
 
 function countByHostAndWave(

@@ -48,13 +48,15 @@ export interface PlanEstimate {
 }
 
 /**
- * What an operation would do, for the confirmation dialog and the engine. `waves[i]` is the
- * wave of `targets[i]`; the engine starts wave k+1 only once wave k is done.
+ * What an operation would do, for the confirmation dialog and the engine. `waves[i]` and
+ * `chains[i]` are the wave and chain of `targets[i]`; the engine starts a chain's wave k+1
+ * only once that chain's wave k is done, and chains do not wait for one another.
  */
 export interface Plan {
   readonly kind: OperationKind;
   readonly targets: OperationTarget[];
   readonly waves: number[];
+  readonly chains: number[];
   readonly skipped: SkippedTarget[];
   /** Ids or names asked for that matched no container, or more than one. */
   readonly missing: string[];
@@ -75,6 +77,7 @@ export interface IndexedPlan {
   readonly kind: OperationKind;
   readonly targetIndices: Int32Array;
   readonly waves: Int32Array;
+  readonly chains: Int32Array;
   readonly skippedIndices: Int32Array;
   /** Index into `reasons` for each skipped container. */
   readonly skippedReasons: Uint16Array;

@@ -260,6 +260,8 @@ function isIndexedPlan(x: unknown): x is IndexedPlan {
     x.targetIndices instanceof Int32Array &&
     x.waves instanceof Int32Array &&
     x.waves.length === x.targetIndices.length &&
+    x.chains instanceof Int32Array &&
+    x.chains.length === x.targetIndices.length &&
     x.skippedIndices instanceof Int32Array &&
     x.skippedReasons instanceof Uint16Array &&
     x.skippedReasons.length === x.skippedIndices.length &&

@@ -169,6 +169,7 @@ export class PlannerService {
     const buffers = new Set([
       plan.targetIndices.buffer,
       plan.waves.buffer,
+      plan.chains.buffer,
       plan.skippedIndices.buffer,
       plan.skippedReasons.buffer,
     ]);

@@ -246,6 +246,25 @@ describe('planOperation', () => {
       ]);
     });
 
+    it('puts each compose project on each host in a chain of its own, the rest in chain 0',
+      () => {
+        const projects = [
+          composeContainer('shop', 'web', ['db'], { host: 'a', state: 'exited' }),
+          composeContainer('shop', 'db', [], { host: 'a', state: 'exited' }),
+          composeContainer('shop', 'db', [], { host: 'b', state: 'exited' }),
+          composeContainer('blog', 'db', [], { host: 'a', state: 'exited' }),
+          container({ name: 'standalone', host: 'a', state: 'exited' }),
+        ];
+        const result = plan(projects, 'start', { selector: '*' });
+        const chainOf = (name: string): number => result.chains[names(result).indexOf(name)]!;
+
+        assert.equal(chainOf('standalone'), 0);
+        assert.equal(chainOf('shop-web-1'), chainOf('shop-db-1'));
+        const distinct = new Set(result.targets.map((t, i) => `${t.host}/${result.chains[i]}`));
+        assert.equal(distinct.size, 4, 'a/shop, b/shop, a/blog and the standalone container');
+        assert.ok(result.chains.every((c, i) => c > 0 || names(result)[i] === 'standalone'));
+      });
+
     it('resolves dependencies only within the same project on the same host', () => {
       const split = [
         composeContainer('shop', 'web', ['db'], { host: 'a', state: 'exited' }),

@@ -10,6 +10,7 @@ const plan = {
   kind: 'stop',
   targetIndices: new Int32Array([0, 1]),
   waves: new Int32Array([0, 0]),
+  chains: new Int32Array([0, 0]),
   skippedIndices: new Int32Array([2]),
   skippedReasons: new Uint16Array([0]),
   reasons: ['already stopped'],
@@ -134,6 +135,7 @@ describe('plannerProtocol', () => {
       const messages: unknown[] = [
         reply({ targetIndices: [0, 1] }),
         reply({ waves: new Int32Array(1) }),
+        reply({ chains: [0, 0] }),
         reply({ sample: [1] }),
         { type: 'planResult', id: 2, snapshotVersion: 1, plan: 'a plan' },
         { type: 'error', id: 4, error: { name: 'E', message: 'm', code: 'OOPS' } },
