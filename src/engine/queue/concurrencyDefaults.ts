@@ -2,15 +2,17 @@ import type { OperationKind } from '../model/operation';
 
 /**
  * Requests in flight per operation kind when nothing better is known, from the benchmark's
- * fixed-concurrency sweep on a two-core host (docs/benchmarks.md): start, pause and unpause
- * did best at 4 (the daemon is CPU-bound, and more in flight only queues inside it, or for
- * pause and unpause made it slower), restart and kill at 8, remove at 32, and stop at 64,
- * as a stop mostly waits out a grace period that overlaps with the others'. The adaptive
- * limiter moves from here; the limit memory never starts a run below these.
+ * fixed-concurrency sweeps on a two-core host (docs/benchmarks.md): start, pause and unpause
+ * did best at 4 on a busy machine (the daemon is CPU-bound, and more in flight only queues
+ * inside it, or for pause and unpause made it slower), kill at 8, remove at 32, and stop at
+ * 64, as a stop mostly waits out a grace period that overlaps with the others'. Restart is
+ * 16: it did best at 8 on a busy machine and at 32 on an idle one, and 16 came within 6% of
+ * the best on both, where 8 lost a third on the idle one. The adaptive limiter moves from
+ * here; the limit memory never starts a run below these.
  */
 export const DEFAULT_CONCURRENCY: Readonly<Record<OperationKind, number>> = {
   start: 4,
-  restart: 8,
+  restart: 16,
   stop: 64,
   kill: 8,
   pause: 4,
