@@ -84,11 +84,20 @@ async function main(argv: readonly string[]): Promise<number> {
     adaptive: args.adaptive,
     graceSeconds: args.graceSeconds,
   });
+  // The same engine without compose order, on the sweep fleet only: it shows how much of a
+  // gap to the ceiling (whose plain clients keep no order) the order itself costs.
+  const unordered = new StevedoreContender({
+    socketPath: bench.sandbox.socketPath,
+    stateDir: join(stateDir, 'unordered'),
+    adaptive: args.adaptive,
+    graceSeconds: args.graceSeconds,
+    dependencyOrder: false,
+  });
   let report: BenchReport;
   try {
     const cliBinary = findDockerCli();
     const machine = await describeMachine(bench.sandbox.docker, cliBinary);
-    const result = await runPhases(bench, args, stevedore, cliBinary, abort.signal);
+    const result = await runPhases(bench, args, [stevedore, unordered], cliBinary, abort.signal);
     report = {
       mode: args.quick ? 'quick' : 'default',
       args,
@@ -106,6 +115,7 @@ async function main(argv: readonly string[]): Promise<number> {
     };
   } finally {
     await stevedore.reset();
+    await unordered.reset();
     log('stopping the sandbox engine');
     await bench.stop();
     rmSync(stateDir, { recursive: true, force: true });
@@ -118,7 +128,7 @@ async function main(argv: readonly string[]): Promise<number> {
 async function runPhases(
   bench: BenchSandbox,
   args: BenchArgs,
-  stevedore: StevedoreContender,
+  [stevedore, unordered]: readonly [StevedoreContender, StevedoreContender],
   cliBinary: string | undefined,
   signal: AbortSignal,
 ): Promise<Pick<BenchReport, 'phases' | 'runs' | 'bestConcurrency' | 'heapAfterRepMb'>> {
@@ -145,7 +155,7 @@ async function runPhases(
     removeFleet: (prefix) => removeFleet(docker, prefix, signal),
   };
 
-  const sweepAll = [...args.sweep.map(fixedAt), unbounded, stevedore, ...cli];
+  const sweepAll = [...args.sweep.map(fixedAt), unbounded, stevedore, unordered, ...cli];
   log(`sweep phase: ${args.subset} containers, ${sweepAll.map((c) => c.name).join(', ')}`);
   const sweep = await runPhase(ctx, {
     name: 'sweep',

@@ -1,7 +1,7 @@
 import type { OperationKind } from '../src/engine/model/operation';
 
 /** Who is measured: Stevedore's engine, a plain client, a naive pattern or the docker CLI. */
-export type ContenderFamily = 'stevedore' | 'fixed' | 'naive' | 'cli';
+export type ContenderFamily = 'stevedore' | 'stevedore-unordered' | 'fixed' | 'naive' | 'cli';
 
 /** Figures only Stevedore's engine has: host responsiveness and progress cadence. */
 export interface StevedoreFigures {

@@ -20,6 +20,8 @@ export interface StevedoreContenderOptions {
   /** False pins every kind to its default in concurrencyDefaults.ts instead of adapting. */
   readonly adaptive: boolean;
   readonly graceSeconds: number;
+  /** False plans as `--no-order` does: compose depends_on is ignored. Default true. */
+  readonly dependencyOrder?: boolean;
 }
 
 /**
@@ -30,8 +32,8 @@ export interface StevedoreContenderOptions {
  * the figure shows what the whole fleet cost; the pauses are counted.
  */
 export class StevedoreContender implements Contender {
-  readonly name = 'Stevedore';
-  readonly family = 'stevedore';
+  readonly name: string;
+  readonly family: 'stevedore' | 'stevedore-unordered';
   readonly concurrency: string;
   private engine: BulkEngine | undefined;
   private readonly adapter: DockerAdapter;
@@ -42,6 +44,9 @@ export class StevedoreContender implements Contender {
       endpoint: { kind: 'unix', socketPath: options.socketPath, label: 'bench' },
     });
     this.concurrency = options.adaptive ? 'auto (adaptive)' : 'per-kind default';
+    const ordered = options.dependencyOrder ?? true;
+    this.name = ordered ? 'Stevedore' : 'Stevedore --no-order';
+    this.family = ordered ? 'stevedore' : 'stevedore-unordered';
   }
 
   /** How the limit is chosen, with the defaults it starts from. */
@@ -57,7 +62,7 @@ export class StevedoreContender implements Contender {
     const plan = planOperation({
       containers,
       kind,
-      options: operationOptions(kind, this.options.graceSeconds),
+      options: operationOptions(kind, this.options),
       ids,
       nowMs: Date.now(),
     });
@@ -72,7 +77,7 @@ export class StevedoreContender implements Contender {
         waves: plan.waves,
         chains: plan.chains,
         skipped: plan.skipped,
-        options: operationOptions(kind, this.options.graceSeconds),
+        options: operationOptions(kind, this.options),
         label: `bench ${kind}`,
       },
       waves: new Set(plan.waves).size,
@@ -184,9 +189,12 @@ export class StevedoreContender implements Contender {
   }
 }
 
-function operationOptions(kind: OperationKind, graceSeconds: number) {
+function operationOptions(kind: OperationKind, options: StevedoreContenderOptions) {
   // A short grace keeps the run short; force makes remove act like `docker rm -f`.
-  return kind === 'remove' ? { force: true } : { graceSeconds };
+  const order = options.dependencyOrder === false ? { dependencyOrder: false } : {};
+  return kind === 'remove'
+    ? { force: true, ...order }
+    : { graceSeconds: options.graceSeconds, ...order };
 }
 
 // For each item change, how long until the next snapshot went out; both lists are sorted.
