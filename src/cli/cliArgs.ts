@@ -34,6 +34,8 @@ export interface OperationCommand {
   readonly failureThreshold?: number;
   /** Never stop for failures: the failure guard is off. */
   readonly keepGoing: boolean;
+  /** False: `--no-order`, every target at once whatever compose `depends_on` says. */
+  readonly dependencyOrder: boolean;
   readonly dryRun: boolean;
   readonly json: boolean;
   readonly historyDir?: string;
@@ -63,6 +65,7 @@ export interface ScheduleAddCommand {
   readonly graceSeconds?: number;
   readonly signal?: string;
   readonly force: boolean;
+  readonly dependencyOrder: boolean;
   readonly json: boolean;
   readonly historyDir?: string;
 }
@@ -121,6 +124,9 @@ Options:
   --failure-threshold F stop when more than this fraction fails (default 0.05); each engine
                         is counted on its own, and one that trips it stops the operation
   --keep-going          never stop for failures
+  --no-order            ignore compose depends_on and act on every container at once
+                        (default: dependencies first for start, restart and unpause,
+                        dependents first for the rest, each compose project on its own)
   --dry-run             show the plan, change nothing
   --json                print one JSON object at the end instead of a progress bar
   --history DIR         where operation history (and schedules) are kept
@@ -151,6 +157,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         force: { type: 'boolean', default: false },
         'failure-threshold': { type: 'string' },
         'keep-going': { type: 'boolean', default: false },
+        'no-order': { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         history: { type: 'string' },
@@ -204,6 +211,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     force: values.force,
     failureThreshold: parseFraction(values['failure-threshold']),
     keepGoing: values['keep-going'],
+    dependencyOrder: !values['no-order'],
     dryRun: values['dry-run'],
     json: values.json,
     historyDir: values.history,
@@ -246,6 +254,7 @@ interface ScheduleValues {
   readonly timeout?: string;
   readonly signal?: string;
   readonly force: boolean;
+  readonly 'no-order': boolean;
   readonly 'dry-run': boolean;
   readonly json: boolean;
   readonly history?: string;
@@ -320,6 +329,7 @@ function parseScheduleArgs(args: readonly string[], values: ScheduleValues): Sch
     graceSeconds: parseSeconds(values.timeout),
     signal: values.signal,
     force: values.force,
+    dependencyOrder: !values['no-order'],
     json: values.json,
     historyDir,
   };

@@ -150,6 +150,7 @@ function operationOptions(cmd: OperationCommand) {
     force: cmd.force,
     concurrency: cmd.concurrency,
     failureThreshold: cmd.keepGoing ? 1 : cmd.failureThreshold,
+    ...(cmd.dependencyOrder ? {} : { dependencyOrder: false }),
   };
 }
 

@@ -70,6 +70,7 @@ async function add(scheduler: Scheduler, cmd: ScheduleAddCommand, io: CliIo): Pr
     ...(cmd.signal !== undefined ? { signal: cmd.signal } : {}),
     ...(cmd.force ? { force: true } : {}),
     ...(cmd.concurrency !== undefined ? { concurrency: cmd.concurrency } : {}),
+    ...(cmd.dependencyOrder ? {} : { dependencyOrder: false }),
   };
   const schedule = await scheduler.add({
     kind: cmd.kind,
@@ -151,6 +152,7 @@ async function runScheduled(
     force: options.force ?? false,
     failureThreshold: options.failureThreshold,
     keepGoing: false,
+    dependencyOrder: options.dependencyOrder ?? true,
     dryRun: false,
     json: false,
     historyDir: dir,

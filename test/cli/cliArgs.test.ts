@@ -24,6 +24,7 @@ describe('parseCliArgs', () => {
       force: false,
       failureThreshold: undefined,
       keepGoing: false,
+      dependencyOrder: true,
       dryRun: true,
       json: true,
       historyDir: '/tmp/h',
@@ -66,6 +67,17 @@ describe('parseCliArgs', () => {
     assert.throws(() => parseCliArgs(['start', 'x', '--failure-threshold', '5']), /0-1/);
   });
 
+  it('keeps compose dependency order unless --no-order, for operations and schedules', () => {
+    const kept = parseCliArgs(['stop', 'x']);
+    const dropped = parseCliArgs(['stop', 'x', '--no-order']);
+    const scheduled = parseCliArgs(['schedule', 'add', 'stop', 'x', '--daily', '02:00',
+      '--no-order']);
+
+    assert.equal(kept.command === 'operation' && kept.dependencyOrder, true);
+    assert.equal(dropped.command === 'operation' && dropped.dependencyOrder, false);
+    assert.equal('dependencyOrder' in scheduled && scheduled.dependencyOrder, false);
+  });
+
   it('rejects out-of-range numbers with what was expected', () => {
     assert.throws(() => parseCliArgs(['stop', 'x', '--concurrency', '0']), /1-256/);
     assert.throws(() => parseCliArgs(['stop', 'x', '--timeout=-1']), /0-3600/);
@@ -94,6 +106,7 @@ describe('parseCliArgs for schedules', () => {
       graceSeconds: 5,
       signal: undefined,
       force: false,
+      dependencyOrder: true,
       json: false,
       historyDir: '/tmp/h',
     });

@@ -97,6 +97,11 @@ export interface OperationOptions {
   readonly concurrency?: number;
   /** Fraction of failed items that pauses the operation, from 0 to 1. */
   readonly failureThreshold?: number;
+  /**
+   * False acts on every target at once, ignoring compose `depends_on`, as a teardown that
+   * does not care which goes first may want; absent or true keeps the order.
+   */
+  readonly dependencyOrder?: boolean;
 }
 
 /** What a caller submits: the targets are fixed now, so later containers are never touched. */

@@ -114,6 +114,7 @@ export function optionsFor(
       ? {}
       : { concurrency: settings.concurrency[ask.kind] }),
     failureThreshold: settings.failureThreshold,
+    ...(settings.dependencyOrder ? {} : { dependencyOrder: false }),
   };
 }
 

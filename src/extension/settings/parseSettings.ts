@@ -71,6 +71,7 @@ export function parseSettings(inspect: InspectSetting, trusted: boolean): Parsed
     concurrency: readConcurrency(read('concurrency'), problems),
     stopGraceSeconds: number('stopGraceSeconds', 0, 3600, d.stopGraceSeconds, true),
     failureThreshold: number('failureThreshold', 0, 1, d.failureThreshold, false),
+    dependencyOrder: boolean('dependencyOrder', d.dependencyOrder),
     historyMaxBytes: number('historyMaxMegabytes', 1, 1024, d.historyMaxBytes / 2 ** 20, false) *
       2 ** 20,
     groupBy: readGroupBy(read('groupBy'), (raw) =>

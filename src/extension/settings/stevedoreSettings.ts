@@ -27,6 +27,8 @@ export interface StevedoreSettings {
   readonly concurrency: Partial<Record<OperationKind, number>>;
   readonly stopGraceSeconds: number;
   readonly failureThreshold: number;
+  /** False ignores compose `depends_on` and acts on every container at once. */
+  readonly dependencyOrder: boolean;
   readonly historyMaxBytes: number;
   readonly groupBy: GroupBy;
   readonly confirmDestructive: boolean;
@@ -43,6 +45,7 @@ export const DEFAULT_SETTINGS: StevedoreSettings = {
   concurrency: {},
   stopGraceSeconds: 10,
   failureThreshold: 0.05,
+  dependencyOrder: true,
   historyMaxBytes: 16 * 1024 * 1024,
   groupBy: 'project',
   confirmDestructive: true,

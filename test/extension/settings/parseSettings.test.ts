@@ -27,6 +27,16 @@ describe('reading the settings', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('keeps compose dependency order unless turned off, and refuses a non-boolean', () => {
+    const off = parseSettings(from({ dependencyOrder: { globalValue: false } }), true);
+    const bad = parseSettings(from({ dependencyOrder: { globalValue: 'no' } }), true);
+
+    assert.equal(DEFAULT_SETTINGS.dependencyOrder, true);
+    assert.equal(off.settings.dependencyOrder, false);
+    assert.equal(bad.settings.dependencyOrder, true);
+    assert.equal(bad.problems.length, 1);
+  });
+
   it('falls back to the default for an out-of-range value, with one problem', () => {
     const { settings, problems } = parseSettings(from({
       failureThreshold: { globalValue: 1.5 },

@@ -1,7 +1,7 @@
 import type { ContainerSummary } from '../../model/container';
 import type { OperationKind } from '../../model/operation';
 import { batchSizeFor } from './batchSizeFor';
-import { dependencyWaves } from './dependencyWaves';
+import { type DependencyWaves, dependencyWaves } from './dependencyWaves';
 import { estimatePlan } from './estimatePlan';
 import type { HostCount, IndexedPlan, PlanInput } from './planTypes';
 import { selectContainers } from './selectContainers';
@@ -23,7 +23,9 @@ export function planIndexed(input: PlanInput): IndexedPlan {
   const selected = sortForExecution(containers, selection.indices);
   const split = splitNoOps(containers, selected, input);
 
-  const layered = dependencyWaves(containers, split.targets, kind);
+  const layered = input.options?.dependencyOrder === false
+    ? unordered(split.targets.length)
+    : dependencyWaves(containers, split.targets, kind);
   warnings.push(...layered.warnings);
   const ordered = orderByWave(split.targets, layered.waves, layered.chains);
 
@@ -56,6 +58,10 @@ export function planIndexed(input: PlanInput): IndexedPlan {
     sample,
     warnings,
   };
+}
+
+function unordered(count: number): DependencyWaves {
+  return { waves: new Int32Array(count), chains: new Int32Array(count), warnings: [] };
 }
 
 interface NoOpSplit {

@@ -234,7 +234,8 @@ function isOptions(x: unknown): x is OperationOptions {
     optional(x.force, (f) => typeof f === 'boolean') &&
     optional(x.removeVolumes, (f) => typeof f === 'boolean') &&
     optional(x.concurrency, isFiniteNumber) &&
-    optional(x.failureThreshold, isFiniteNumber)
+    optional(x.failureThreshold, isFiniteNumber) &&
+    optional(x.dependencyOrder, (f) => typeof f === 'boolean')
   );
 }
 

@@ -265,6 +265,14 @@ describe('planOperation', () => {
         assert.ok(result.chains.every((c, i) => c > 0 || names(result)[i] === 'standalone'));
       });
 
+    it('puts every target in one wave and one chain when dependency order is off', () => {
+      const result = plan(shop, 'start', { selector: '*', options: { dependencyOrder: false } });
+
+      assert.equal(result.targets.length, shop.length);
+      assert.ok(result.waves.every((w) => w === 0));
+      assert.ok(result.chains.every((c) => c === 0));
+    });
+
     it('resolves dependencies only within the same project on the same host', () => {
       const split = [
         composeContainer('shop', 'web', ['db'], { host: 'a', state: 'exited' }),
