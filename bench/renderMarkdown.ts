@@ -22,7 +22,8 @@ export function renderMarkdown(
       `${report.mode === 'quick' ? ' -- --quick' : ''}\` in ${fmtDuration(report.durationSec)}.`,
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB, Linux ${m.kernel}, ` +
       `dockerd ${m.dockerd} (API ${m.dockerApi}), node ${m.node}, ${m.dockerCli}. ` +
-      'The machine was shared with other work, so only ratios within this run mean much.',
+      'Only ratios within this run mean much: the machine may be shared with other work, ' +
+        'and its speed varies from one run to the next.',
     '',
     '## Goals',
     '',
