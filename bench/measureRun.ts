@@ -166,7 +166,7 @@ async function waitForQuiet(bench: BenchSandbox): Promise<void> {
 function describe(r: RunResult): string {
   const fails = r.failed ? `, ${r.failed} failed ${JSON.stringify(r.failures)}` : '';
   return (
-    `${r.phase} ${r.kind.padEnd(7)} ${r.contender.padEnd(16)} ${String(r.containers).padStart(5)}` +
+    `${r.phase} ${r.kind.padEnd(7)} ${r.contender.padEnd(20)} ${String(r.containers).padStart(5)}` +
     ` in ${(r.wallMs / 1000).toFixed(1).padStart(6)} s = ${r.perSecond.toFixed(1).padStart(6)}/s` +
     ` client ${r.clientCpuSec}s daemon ${r.daemonCpuSec}s${fails}${r.hung ? ' HUNG' : ''}`
   );

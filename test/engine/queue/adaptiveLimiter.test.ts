@@ -2,8 +2,15 @@ import assert from 'node:assert/strict';
 
 import type { OperationKind } from '../../../src/engine/model/operation';
 import { AdaptiveLimiter } from '../../../src/engine/queue/adaptiveLimiter';
-import { MAX_CONCURRENCY, MIN_CONCURRENCY } from '../../../src/engine/queue/concurrencyDefaults';
-import type { ConcurrencyLimiter } from '../../../src/engine/queue/concurrencyLimiter';
+import {
+  DEFAULT_CONCURRENCY,
+  MAX_CONCURRENCY,
+  MIN_CONCURRENCY,
+} from '../../../src/engine/queue/concurrencyDefaults';
+import {
+  type ConcurrencyLimiter,
+  FixedLimiter,
+} from '../../../src/engine/queue/concurrencyLimiter';
 import { LimitMemory } from '../../../src/engine/queue/limitMemory';
 
 /** How the simulated engine answers request `index` sent with `inFlight` requests out. */
@@ -107,6 +114,27 @@ describe('AdaptiveLimiter', () => {
     const final = limiter.summary().limit;
     assert.ok(final >= KNEE * 0.7 && final <= KNEE * 2, `final ${final}`);
     assert.ok(run.limits.every((l) => l <= MAX_CONCURRENCY));
+  });
+
+  it('stays at or above the default while an engine slows as its containers pile up', () => {
+    // A start takes 300 ms at least; the daemon manages 10 a second at first and 5 at the
+    // end, as each running container makes the next start dearer. Every window then reads
+    // lower than the one before, whatever the limit.
+    const items = 1500;
+    const slowing: EngineModel = (index, inFlight) => {
+      const perSecond = 10 - (5 * index) / items;
+      return { latencyMs: Math.max(300, (inFlight / perSecond) * 1000) };
+    };
+    const clock = { now: 0 };
+    const limiter = adaptive('start', clock);
+    const fixedClock = { now: 0 };
+
+    const run = simulate(limiter, clock, slowing, items);
+    const fixed = simulate(new FixedLimiter(DEFAULT_CONCURRENCY.start), fixedClock, slowing, items);
+
+    assert.ok(Math.min(...run.limits) >= DEFAULT_CONCURRENCY.start, `${Math.min(...run.limits)}`);
+    assert.ok(run.elapsedMs <= fixed.elapsedMs / 0.95,
+      `${(run.elapsedMs / 1000).toFixed(0)} s against ${(fixed.elapsedMs / 1000).toFixed(0)} s`);
   });
 
   it('halves the limit on a burst of timeouts, once per round trip', () => {
