@@ -125,6 +125,9 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
+/** How long removing a phase's fleet may take before the engine is taken for hung. */
+const FLEET_REMOVAL_TIMEOUT_MS = 120_000;
+
 async function runPhases(
   bench: BenchSandbox,
   args: BenchArgs,
@@ -152,7 +155,19 @@ async function runPhases(
       const made = await bench.createFleet(prefix, count, signal);
       return made.sort((a, b) => a.name.localeCompare(b.name)).map((c) => c.id);
     },
-    removeFleet: (prefix) => removeFleet(docker, prefix, signal),
+    removeFleet: async (prefix) => {
+      // Hung stops (the known dockerd deadlock, seen after 1000 stops at a fixed 64) leave
+      // containers that not even a forced removal gets past until the daemon restarts.
+      try {
+        await removeFleet(docker, prefix, AbortSignal.any([signal, AbortSignal.timeout(
+          FLEET_REMOVAL_TIMEOUT_MS)]));
+      } catch (error) {
+        if (signal.aborted) throw error;
+        log(`removing the ${prefix} fleet failed (${message(error)}); restarting the engine`);
+        await bench.recover();
+        await removeFleet(bench.sandbox.docker, prefix, signal);
+      }
+    },
   };
 
   const sweepAll = [...args.sweep.map(fixedAt), unbounded, stevedore, unordered, ...cli];
